@@ -1,0 +1,1 @@
+"""SBOM engine: inventory of dependencies from lockfiles, manifests and SBOM documents."""

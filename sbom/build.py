@@ -1,0 +1,87 @@
+"""Inventory of a tree: discover files, pick parsers, read, parse and merge."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from sbom.discover import discover
+from sbom.merge import merge
+from sbom.model import Inventory, ParseIssue, ParseResult, SourceFile
+from sbom.parser import Matcher, Parser
+from sbom.read import MAX_FILE_BYTES, read_and_parse
+
+
+def default_parsers() -> tuple[Parser, ...]:
+    """The registry tuple (imported lazily so that `import sbom` stays cheap)."""
+    from sbom.ecosystems import PARSERS
+
+    return PARSERS
+
+
+def _superseded(relpath: str, parser: Parser, present: set[str]) -> bool:
+    """A manifest is redundant when one of its lockfiles sits in its folder or a parent."""
+    names = getattr(parser, "SUPERSEDED_BY", ())
+    if not names:
+        return False
+    folder = relpath.rsplit("/", 1)[0] if "/" in relpath else ""
+    while True:
+        prefix = folder + "/" if folder else ""
+        if any(prefix + n in present for n in names):
+            return True
+        if not folder:
+            return False
+        folder = folder.rsplit("/", 1)[0] if "/" in folder else ""
+
+
+def plan(relpaths: Iterable[str], parsers: tuple[Parser, ...]) -> list[tuple[str, Parser]]:
+    """(path, parser) pairs to run, manifests dropped where a lockfile covers them."""
+    matcher = Matcher(parsers)
+    paths = sorted(set(relpaths))
+    present = set(paths)
+    jobs: list[tuple[str, Parser]] = []
+    for rel in paths:
+        for parser in matcher.match(rel):
+            if not _superseded(rel, parser, present):
+                jobs.append((rel, parser))
+    return jobs
+
+
+def inventory_from_files(
+    root: str,
+    relpaths: Iterable[str],
+    parsers: tuple[Parser, ...] | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
+    extra_issues: Iterable[ParseIssue] = (),
+) -> Inventory:
+    """Parse the given files (relative to root) and merge them."""
+    parsers = parsers if parsers is not None else default_parsers()
+    results: list[ParseResult] = []
+    files: list[SourceFile] = []
+    for rel, parser in plan(relpaths, parsers):
+        abspath = os.path.join(root, *rel.split("/"))
+        source, result = read_and_parse(abspath, rel, parser, max_bytes)
+        results.append(result)
+        if source is not None:
+            files.append(source)
+    return merge(os.path.abspath(root), results, files, extra_issues)
+
+
+def inventory_from_tree(
+    root: str,
+    parsers: tuple[Parser, ...] | None = None,
+    include_vendored: bool = False,
+    use_git: bool = True,
+    max_bytes: int = MAX_FILE_BYTES,
+) -> Inventory:
+    """Discover and parse every lockfile and manifest under ``root``."""
+    parsers = parsers if parsers is not None else default_parsers()
+    matcher = Matcher(parsers)
+    found, refused = discover(
+        root, wanted=lambda p: bool(matcher.match(p)), include_vendored=include_vendored, use_git=use_git
+    )
+    issues = [
+        ParseIssue(rel, None, "symbolic link points outside the scanned root; not followed", "warning")
+        for rel in refused
+    ]
+    return inventory_from_files(root, [f.relpath for f in found], parsers, max_bytes, issues)

@@ -1,0 +1,3 @@
+"""cpp parsers."""
+
+PARSERS = ()

@@ -1,0 +1,3 @@
+"""dart parsers."""
+
+PARSERS = ()

@@ -1,0 +1,3 @@
+"""dotnet parsers."""
+
+PARSERS = ()

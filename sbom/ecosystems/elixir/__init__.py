@@ -1,0 +1,3 @@
+"""elixir parsers."""
+
+PARSERS = ()

@@ -1,0 +1,3 @@
+"""go parsers."""
+
+PARSERS = ()

@@ -1,0 +1,3 @@
+"""php parsers."""
+
+PARSERS = ()

@@ -1,0 +1,3 @@
+"""r parsers."""
+
+PARSERS = ()

@@ -1,0 +1,3 @@
+"""ruby parsers."""
+
+PARSERS = ()

@@ -1,0 +1,5 @@
+"""Rust parsers."""
+
+from sbom.ecosystems.rust import cargo_lock
+
+PARSERS = (cargo_lock,)

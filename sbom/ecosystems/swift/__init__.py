@@ -1,0 +1,3 @@
+"""swift parsers."""
+
+PARSERS = ()

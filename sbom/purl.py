@@ -1,0 +1,80 @@
+"""Package URL construction per ecosystem, through packageurl-python, memoized."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from packageurl import PackageURL
+
+_PEP503 = re.compile(r"[-_.]+")
+
+
+def pypi_name(name: str) -> str:
+    """PEP 503 normalized project name."""
+    return _PEP503.sub("-", name).lower()
+
+
+@lru_cache(maxsize=262144)
+def _build(
+    type_: str,
+    namespace: str | None,
+    name: str,
+    version: str | None,
+    qualifiers: tuple[tuple[str, str], ...],
+    subpath: str | None,
+) -> str:
+    return str(
+        PackageURL(
+            type=type_,
+            namespace=namespace or None,
+            name=name,
+            version=version or None,
+            qualifiers=dict(qualifiers) or None,
+            subpath=subpath,
+        ).to_string()
+    )
+
+
+def purl(
+    type_: str,
+    name: str,
+    version: str | None = None,
+    namespace: str | None = None,
+    qualifiers: dict[str, str] | None = None,
+    subpath: str | None = None,
+) -> str:
+    """A canonical purl string."""
+    quals = tuple(sorted((qualifiers or {}).items()))
+    return _build(type_, namespace, name, version, quals, subpath)
+
+
+def npm(name: str, version: str | None = None) -> str:
+    """``@scope/pkg`` → ``pkg:npm/%40scope/pkg@version``."""
+    if name.startswith("@") and "/" in name:
+        scope, _, bare = name.partition("/")
+        return purl("npm", bare, version, namespace=scope)
+    return purl("npm", name, version)
+
+
+def pypi(name: str, version: str | None = None) -> str:
+    """PyPI purl with the PEP 503 normalized name."""
+    return purl("pypi", pypi_name(name), version)
+
+
+def golang(module: str, version: str | None = None) -> str:
+    """Go module path split at the last slash; a ``/vN`` major suffix stays the name."""
+    namespace, _, name = module.rpartition("/")
+    return purl("golang", name, version, namespace=namespace or None)
+
+
+def maven(group: str, artifact: str, version: str | None = None, type_: str | None = None) -> str:
+    """Maven purl; a non-jar packaging type becomes the ``type`` qualifier."""
+    quals = {"type": type_} if type_ and type_ != "jar" else None
+    return purl("maven", artifact, version, namespace=group, qualifiers=quals)
+
+
+def slashed(type_: str, full_name: str, version: str | None = None) -> str:
+    """Types whose names are ``namespace/name`` (composer, github, swift hosts)."""
+    namespace, _, name = full_name.rpartition("/")
+    return purl(type_, name, version, namespace=namespace or None)

@@ -1,0 +1,75 @@
+"""The core reader: size limits, decoding, and turning any parser failure into a ParseIssue."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+
+from sbom.errors import ParseError
+from sbom.model import ParseIssue, ParseResult, SourceFile
+from sbom.parser import Parser
+
+log = logging.getLogger(__name__)
+
+# Large real lockfiles are a few MB; 64 MiB leaves room while bounding memory.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def decode(data: bytes, path: str) -> str:
+    """UTF-8 (with or without BOM); a UTF-16 BOM is honored; anything else is a ParseError."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ParseError("invalid UTF-16 text") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ParseError(f"not UTF-8 text (byte {exc.start})", line) from None
+
+
+def parse_bytes(data: bytes, path: str, parser: Parser) -> ParseResult:
+    """Run one parser on one file's bytes; never raises."""
+    try:
+        if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise ParseError("binary content, not a text file")
+        text = decode(data, path)
+        return parser.parse(text, path)
+    except ParseError as exc:
+        return ParseResult(issues=(ParseIssue(path, exc.line, f"{parser.NAME}: {exc.message}"),))
+    except RecursionError:
+        return ParseResult(issues=(ParseIssue(path, None, f"{parser.NAME}: input nested too deeply"),))
+    except MemoryError:
+        return ParseResult(issues=(ParseIssue(path, None, f"{parser.NAME}: input too large to parse"),))
+    except Exception as exc:  # noqa: BLE001 - one bad file must never abort a scan
+        log.debug("parser %s failed on %s", parser.NAME, path, exc_info=True)
+        message = f"{parser.NAME}: could not parse ({type(exc).__name__}: {exc})"
+        return ParseResult(issues=(ParseIssue(path, None, message),))
+
+
+def read_and_parse(
+    abspath: str, relpath: str, parser: Parser, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[SourceFile | None, ParseResult]:
+    """Read a file within the size limit and parse it; IO errors become issues."""
+    try:
+        size = os.stat(abspath).st_size
+        if size > max_bytes:
+            issue = ParseIssue(
+                relpath, None, f"{parser.NAME}: file is {size} bytes, over the {max_bytes}-byte limit; skipped"
+            )
+            return None, ParseResult(issues=(issue,))
+        with open(abspath, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        return None, ParseResult(issues=(ParseIssue(relpath, None, f"cannot read: {exc.strerror or exc}"),))
+    result = parse_bytes(data, relpath, parser)
+    source = SourceFile(
+        path=relpath,
+        format=parser.NAME,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        components=len(result.components),
+    )
+    return source, result

@@ -1,0 +1,36 @@
+"""Shared test fixtures: repository paths, the shared corpus, golden-file updating."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+def corpus_root() -> Path:
+    """The shared corpus of real lockfiles (beside the repository, or $ICTS_SCAN_CORPUS)."""
+    env = os.environ.get("ICTS_SCAN_CORPUS")
+    return Path(env) if env else REPO.parent / "shared" / "corpus"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", default=False, help="rewrite golden files"
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def corpus() -> Path:
+    root = corpus_root()
+    if not root.is_dir():
+        pytest.fail(f"shared corpus not found at {root}; set ICTS_SCAN_CORPUS")
+    return root

@@ -1,0 +1,44 @@
+"""Every parser against real fixtures: exactly the packages of an independently derived truth list."""
+
+from __future__ import annotations
+
+import pytest
+
+from sbom.ecosystems import PARSERS
+from sbom.read import parse_bytes
+from tests.sbom.truth import TRUTH_DIR, Case, load_cases
+
+CASES = load_cases()
+BY_NAME = {p.NAME: p for p in PARSERS}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_fixture_matches_truth(case: Case) -> None:
+    parser = BY_NAME[case.parser]
+    result = parse_bytes(case.input.read_bytes(), case.relpath, parser)
+    assert len(result.issues) == case.issues, result.issues
+    got = {(c.name, c.version) for c in result.components}
+    missing = sorted(case.packages - got, key=str)
+    extra = sorted(got - case.packages, key=str)
+    assert not missing and not extra, f"missing {missing[:10]}… extra {extra[:10]}…"
+    for comp in result.components:
+        assert comp.purl.startswith(f"pkg:{comp.ecosystem}/"), comp.purl
+        assert comp.locations and comp.locations[0].path == case.relpath
+    targets = {c.purl for c in result.components}
+    for rel in result.relationships:
+        assert rel.target in targets, rel
+        assert rel.source == "" or rel.source in targets, rel
+
+
+def test_every_parser_has_fixtures() -> None:
+    covered = {c.parser for c in CASES}
+    missing = [p.NAME for p in PARSERS if p.NAME not in covered]
+    assert not missing, f"parsers without truth fixtures: {missing}"
+
+
+def test_parser_names_unique_and_documented() -> None:
+    names = [p.NAME for p in PARSERS]
+    assert len(names) == len(set(names))
+    for p in PARSERS:
+        assert p.TITLE and p.PATTERNS and (p.__doc__ or "").strip(), p.NAME
+    assert TRUTH_DIR.is_dir()
