@@ -39,12 +39,12 @@ def plan(relpaths: Iterable[str], parsers: tuple[Parser, ...]) -> list[tuple[str
     matcher = Matcher(parsers)
     paths = sorted(set(relpaths))
     present = set(paths)
-    jobs: list[tuple[str, Parser]] = []
-    for rel in paths:
-        for parser in matcher.match(rel):
-            if not _superseded(rel, parser, present):
-                jobs.append((rel, parser))
-    return jobs
+    return [
+        (rel, parser)
+        for rel in paths
+        for parser in matcher.match(rel)
+        if not _superseded(rel, parser, present)
+    ]
 
 
 def inventory_from_files(
@@ -78,10 +78,15 @@ def inventory_from_tree(
     parsers = parsers if parsers is not None else default_parsers()
     matcher = Matcher(parsers)
     found, refused = discover(
-        root, wanted=lambda p: bool(matcher.match(p)), include_vendored=include_vendored, use_git=use_git
+        root,
+        wanted=lambda p: bool(matcher.match(p)),
+        include_vendored=include_vendored,
+        use_git=use_git,
     )
     issues = [
-        ParseIssue(rel, None, "symbolic link points outside the scanned root; not followed", "warning")
+        ParseIssue(
+            rel, None, "symbolic link points outside the scanned root; not followed", "warning"
+        )
         for rel in refused
     ]
     return inventory_from_files(root, [f.relpath for f in found], parsers, max_bytes, issues)

@@ -10,11 +10,36 @@ from dataclasses import dataclass
 # Folders that hold installed or generated copies of dependencies, not declarations.
 SKIP_DIRS = frozenset(
     {
-        ".git", ".hg", ".svn", "node_modules", "bower_components", "jspm_packages",
-        ".venv", "venv", ".tox", ".nox", "__pycache__", "site-packages", ".mypy_cache",
-        ".pytest_cache", ".ruff_cache", ".yarn", ".pnpm-store", ".gradle", ".m2",
-        ".terraform", ".dart_tool", ".pub-cache", "Pods", "Carthage", ".build",
-        "third_party", "third-party", "thirdparty", "external", "vendor",
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        "bower_components",
+        "jspm_packages",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        "__pycache__",
+        "site-packages",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".yarn",
+        ".pnpm-store",
+        ".gradle",
+        ".m2",
+        ".terraform",
+        ".dart_tool",
+        ".pub-cache",
+        "Pods",
+        "Carthage",
+        ".build",
+        "third_party",
+        "third-party",
+        "thirdparty",
+        "external",
+        "vendor",
     }
 )
 # Kept despite a skipped folder: Go's vendor manifest is the lockfile of vendored modules.
@@ -52,11 +77,20 @@ def _git_files(root: str) -> list[str] | None:
     cmd = [
         "git",
         # Never let the scanned repository's config run a program (fsmonitor, hooks).
-        "-c", "core.fsmonitor=false",
-        "-c", "core.hooksPath=/dev/null",
-        "-c", f"safe.directory={root}",
-        "-C", root,
-        "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate",
+        "-c",
+        "core.fsmonitor=false",
+        "-c",
+        "core.hooksPath=/dev/null",
+        "-c",
+        f"safe.directory={root}",
+        "-C",
+        root,
+        "ls-files",
+        "-z",
+        "--cached",
+        "--others",
+        "--exclude-standard",
+        "--deduplicate",
     ]
     try:
         out = subprocess.run(cmd, capture_output=True, check=True, timeout=120).stdout
@@ -115,10 +149,11 @@ def discover(
         if wanted is not None and not wanted(rel):
             continue
         abspath = os.path.join(root, *rel.split("/"))
-        if os.path.islink(abspath) or not _inside(root_real, os.path.dirname(abspath)):
-            if not _inside(root_real, abspath):
-                refused.append(rel)
-                continue
+        # A symlink (of the file or a folder above it) may point anywhere: only
+        # files that really live under the root are read.
+        if not _inside(root_real, abspath):
+            refused.append(rel)
+            continue
         if not os.path.isfile(abspath):
             continue
         found.append(Found(rel, abspath))

@@ -42,7 +42,7 @@ def load_yaml(text: str) -> Any:
             if isinstance(token, yaml.AliasToken):
                 line = token.start_mark.line + 1 if token.start_mark else None
                 raise ParseError("YAML aliases are not accepted in lockfiles", line)
-        return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - CSafeLoader/SafeLoader only
+        return yaml.load(text, Loader=_YamlLoader)  # safe loader only
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -56,7 +56,8 @@ def load_yaml(text: str) -> Any:
 def load_toml(text: str) -> dict[str, Any]:
     """Parse TOML; the error message of tomllib carries '(at line N, column M)'."""
     try:
-        return tomllib.loads(text)
+        doc: dict[str, Any] = tomllib.loads(text)
+        return doc
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         line = None

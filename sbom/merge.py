@@ -29,7 +29,11 @@ def merge_component(a: Component, b: Component) -> Component:
     direct = a.direct
     if b.direct is not None:
         direct = bool(direct) or b.direct
-    hashes = a.hashes if not b.hashes or a.hashes == b.hashes else tuple(sorted(set(a.hashes) | set(b.hashes)))
+    hashes = (
+        a.hashes
+        if not b.hashes or a.hashes == b.hashes
+        else tuple(sorted(set(a.hashes) | set(b.hashes)))
+    )
     return Component(
         purl=a.purl,
         ecosystem=a.ecosystem,

@@ -17,10 +17,15 @@ class Parser(Protocol):
     manifest redundant.
     """
 
-    NAME: str
-    TITLE: str
-    PATTERNS: tuple[str, ...]
-    SUPERSEDED_BY: tuple[str, ...]
+    # Read-only properties so that a module's ``tuple[str]`` satisfies ``tuple[str, ...]``.
+    @property
+    def NAME(self) -> str: ...
+    @property
+    def TITLE(self) -> str: ...
+    @property
+    def PATTERNS(self) -> tuple[str, ...]: ...
+    @property
+    def SUPERSEDED_BY(self) -> tuple[str, ...]: ...
 
     def parse(self, text: str, path: str) -> ParseResult:
         """Parse decoded file text; raise ParseError for unreadable input."""

@@ -40,10 +40,14 @@ def parse_bytes(data: bytes, path: str, parser: Parser) -> ParseResult:
     except ParseError as exc:
         return ParseResult(issues=(ParseIssue(path, exc.line, f"{parser.NAME}: {exc.message}"),))
     except RecursionError:
-        return ParseResult(issues=(ParseIssue(path, None, f"{parser.NAME}: input nested too deeply"),))
+        return ParseResult(
+            issues=(ParseIssue(path, None, f"{parser.NAME}: input nested too deeply"),)
+        )
     except MemoryError:
-        return ParseResult(issues=(ParseIssue(path, None, f"{parser.NAME}: input too large to parse"),))
-    except Exception as exc:  # noqa: BLE001 - one bad file must never abort a scan
+        return ParseResult(
+            issues=(ParseIssue(path, None, f"{parser.NAME}: input too large to parse"),)
+        )
+    except Exception as exc:  # one bad file must never abort a scan
         log.debug("parser %s failed on %s", parser.NAME, path, exc_info=True)
         message = f"{parser.NAME}: could not parse ({type(exc).__name__}: {exc})"
         return ParseResult(issues=(ParseIssue(path, None, message),))
@@ -57,13 +61,17 @@ def read_and_parse(
         size = os.stat(abspath).st_size
         if size > max_bytes:
             issue = ParseIssue(
-                relpath, None, f"{parser.NAME}: file is {size} bytes, over the {max_bytes}-byte limit; skipped"
+                relpath,
+                None,
+                f"{parser.NAME}: file is {size} bytes, over the {max_bytes}-byte limit; skipped",
             )
             return None, ParseResult(issues=(issue,))
         with open(abspath, "rb") as fh:
             data = fh.read(max_bytes + 1)
     except OSError as exc:
-        return None, ParseResult(issues=(ParseIssue(relpath, None, f"cannot read: {exc.strerror or exc}"),))
+        return None, ParseResult(
+            issues=(ParseIssue(relpath, None, f"cannot read: {exc.strerror or exc}"),)
+        )
     result = parse_bytes(data, relpath, parser)
     source = SourceFile(
         path=relpath,

@@ -28,7 +28,7 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def corpus() -> Path:
     root = corpus_root()
     if not root.is_dir():

@@ -1,5 +1,6 @@
 """Rust parsers."""
 
 from sbom.ecosystems.rust import cargo_lock
+from sbom.parser import Parser
 
-PARSERS = (cargo_lock,)
+PARSERS: tuple[Parser, ...] = (cargo_lock,)

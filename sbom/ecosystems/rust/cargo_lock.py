@@ -17,7 +17,6 @@ PATTERNS = ("Cargo.lock",)
 SUPERSEDED_BY: tuple[str, ...] = ()
 
 
-
 def _source(raw: str | None) -> tuple[str, str | None, tuple[str, ...]]:
     """(source_kind, source_url, registries) from a Cargo ``source`` string."""
     if not raw:
@@ -52,7 +51,9 @@ def parse(text: str, path: str) -> ParseResult:
     for n, pkg in enumerate(packages):
         name, version = pkg.get("name"), pkg.get("version")
         if not isinstance(name, str) or not isinstance(version, str):
-            raise ParseError(f"package #{n + 1} has no name or version", starts[n] if n < len(starts) else None)
+            raise ParseError(
+                f"package #{n + 1} has no name or version", starts[n] if n < len(starts) else None
+            )
         src = pkg.get("source")
         kind, url, registries = _source(src if isinstance(src, str) else None)
         checksum = pkg.get("checksum") or v1_sums.get(f"{name} {version} ({src})")

@@ -1,0 +1,91 @@
+"""CycloneDX 1.6 JSON written directly from the inventory: linear time, no object model.
+
+cyclonedx-python-lib stays the reference for the format (``cyclonedx_lib``); a test
+checks that both writers produce the same document. This path exists because the
+library's model costs ~0.5 ms per component (sorted-set comparisons and reflection
+based serialization), which would dominate a scan of a large lockfile.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from sbom.export.fields import (
+    CDX_SCOPE,
+    NS,
+    ROOT_REF,
+    SPEC_VERSION,
+    TOOL_NAME,
+    TOOL_VERSION,
+    dependency_map,
+    fields,
+    root_name,
+)
+from sbom.model import Component, Inventory
+
+
+def _component(c: Component) -> dict[str, Any]:
+    f = fields(c)
+    out: dict[str, Any] = {"type": "library", "bom-ref": c.purl}
+    if f.group:
+        out["group"] = f.group
+    out["name"] = f.name
+    if c.version:
+        out["version"] = c.version
+    if c.scope:
+        out["scope"] = CDX_SCOPE[c.scope]
+    if c.hashes:
+        out["hashes"] = [{"alg": h.alg, "content": h.value} for h in c.hashes]
+    out["purl"] = c.purl
+    refs = [{"url": u, "type": "distribution"} for u in f.distribution]
+    if f.vcs:
+        refs.append({"url": f.vcs, "type": "vcs"})
+    if refs:
+        out["externalReferences"] = refs
+    if f.properties:
+        out["properties"] = [{"name": n, "value": v} for n, v in f.properties]
+    if c.locations:
+        out["evidence"] = {
+            "occurrences": [
+                {"location": loc.path, **({"line": loc.line} if loc.line else {})}
+                for loc in c.locations
+            ]
+        }
+    return out
+
+
+def document(inv: Inventory, reproducible: bool = False) -> dict[str, Any]:
+    """The CycloneDX document as plain data."""
+    doc: dict[str, Any] = {
+        "$schema": "http://cyclonedx.org/schema/bom-1.6.schema.json",
+        "bomFormat": "CycloneDX",
+        "specVersion": SPEC_VERSION,
+    }
+    if not reproducible:
+        doc["serialNumber"] = uuid.uuid4().urn
+    doc["version"] = 1
+    meta: dict[str, Any] = {}
+    if not reproducible:
+        meta["timestamp"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    meta["tools"] = {
+        "components": [{"type": "application", "name": TOOL_NAME, "version": TOOL_VERSION}]
+    }
+    meta["component"] = {"type": "application", "bom-ref": ROOT_REF, "name": root_name(inv)}
+    props = [{"name": NS + "input", "value": f"{f.path} sha256:{f.sha256}"} for f in inv.files]
+    if props:
+        meta["properties"] = props
+    doc["metadata"] = meta
+    doc["components"] = [_component(c) for c in inv.components]
+    doc["dependencies"] = [
+        {"ref": ref, "dependsOn": deps} if deps else {"ref": ref}
+        for ref, deps in dependency_map(inv).items()
+    ]
+    return doc
+
+
+def render(inv: Inventory, reproducible: bool = False) -> str:
+    """CycloneDX 1.6 JSON text."""
+    return json.dumps(document(inv, reproducible), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,141 @@
+"""CycloneDX through cyclonedx-python-lib: the reference writer, used for XML output.
+
+``indexed_bom`` removes the library's quadratic dependency registration (see
+docs/upstream-register-dependency.md): ``Bom.register_dependency`` looks up an existing
+entry with a linear scan and ``validate()`` calls it once per component.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import MethodType
+from typing import Any
+
+from cyclonedx.model import (
+    ExternalReference,
+    ExternalReferenceType,
+    HashAlgorithm,
+    HashType,
+    Property,
+    XsUri,
+)
+from cyclonedx.model.bom import Bom
+from cyclonedx.model.bom_ref import BomRef
+from cyclonedx.model.component import Component as CdxComponent
+from cyclonedx.model.component import ComponentScope, ComponentType
+from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
+from cyclonedx.model.dependency import Dependable, Dependency
+from cyclonedx.output import make_outputter
+from cyclonedx.schema import OutputFormat, SchemaVersion
+from packageurl import PackageURL
+from sortedcontainers import SortedSet
+
+from sbom.export.fields import (
+    CDX_SCOPE,
+    NS,
+    ROOT_REF,
+    TOOL_NAME,
+    TOOL_VERSION,
+    dependency_map,
+    fields,
+    root_name,
+)
+from sbom.model import Component, Inventory
+
+
+def _register_indexed(
+    self: Bom, target: Dependable, depends_on: Iterable[Dependable] | None = None
+) -> None:
+    """``Bom.register_dependency`` with a dict lookup instead of a linear scan."""
+    index: dict[BomRef, Dependency] | None = self.__dict__.get("_icts_index")
+    if index is None or len(index) != len(self._dependencies):
+        # Rebuilt when the set changed behind our back (the setter, a direct add).
+        index = {d.ref: d for d in self._dependencies}
+        self.__dict__["_icts_index"] = index
+    found = index.get(target.bom_ref)
+    if found is not None:
+        if depends_on:
+            found.dependencies.update(Dependency(ref=d.bom_ref) for d in depends_on)
+    else:
+        dep = Dependency(
+            ref=target.bom_ref,
+            dependencies=[Dependency(ref=d.bom_ref) for d in depends_on] if depends_on else [],
+        )
+        self._dependencies.add(dep)
+        index[dep.ref] = dep
+    for d2 in depends_on or ():
+        _register_indexed(self, d2, None)
+
+
+def indexed_bom() -> Bom:
+    """A Bom whose dependency registration is O(1) per call.
+
+    Bound on the instance rather than by subclassing: the serializer names the XML
+    root element after the class, so a subclass would change the document.
+    """
+    bom = Bom()
+    bom.register_dependency = MethodType(_register_indexed, bom)  # type: ignore[method-assign]
+    return bom
+
+
+def _component(c: Component) -> CdxComponent:
+    f = fields(c)
+    refs = [
+        ExternalReference(type=ExternalReferenceType.DISTRIBUTION, url=XsUri(u))
+        for u in f.distribution
+    ]
+    if f.vcs:
+        refs.append(ExternalReference(type=ExternalReferenceType.VCS, url=XsUri(f.vcs)))
+    evidence = None
+    if c.locations:
+        evidence = ComponentEvidence()
+        # Occurrences without a bom-ref compare neither equal nor less (BomRef(None)),
+        # and hash by id(), so the library's SortedSet orders them at random. A keyed
+        # set keeps the output reproducible (reported upstream with the fix below).
+        evidence._occurrences = SortedSet(
+            (Occurrence(location=loc.path, line=loc.line) for loc in c.locations),
+            key=lambda o: (o.location, o.line or 0),
+        )
+    return CdxComponent(
+        type=ComponentType.LIBRARY,
+        bom_ref=c.purl,
+        group=f.group,
+        name=f.name,
+        version=c.version,
+        scope=ComponentScope(CDX_SCOPE[c.scope]) if c.scope else None,
+        hashes=[HashType(alg=HashAlgorithm(h.alg), content=h.value) for h in c.hashes],
+        purl=PackageURL.from_string(c.purl),
+        external_references=refs,
+        properties=[Property(name=n, value=v) for n, v in f.properties],
+        evidence=evidence,
+    )
+
+
+def build_bom(inv: Inventory, reproducible: bool = False) -> Any:
+    """A Bom (indexed registration) with components, metadata and the dependency graph."""
+    bom = indexed_bom()
+    if reproducible:
+        # The library omits unset values from output; its annotations just do not say so.
+        bom.serial_number = None  # type: ignore[assignment]
+        bom.metadata.timestamp = None  # type: ignore[assignment]
+    bom.metadata.tools.components.add(
+        CdxComponent(type=ComponentType.APPLICATION, name=TOOL_NAME, version=TOOL_VERSION)
+    )
+    root = CdxComponent(type=ComponentType.APPLICATION, name=root_name(inv), bom_ref=ROOT_REF)
+    bom.metadata.component = root
+    bom.metadata.properties.update(
+        Property(name=NS + "input", value=f"{f.path} sha256:{f.sha256}") for f in inv.files
+    )
+    comps = {c.purl: _component(c) for c in inv.components}
+    bom.components.update(comps.values())
+    comps[ROOT_REF] = root
+    for ref, deps in dependency_map(inv).items():
+        bom.register_dependency(comps[ref], [comps[d] for d in deps])
+    return bom
+
+
+def render(inv: Inventory, fmt: str = "xml", reproducible: bool = False) -> str:
+    """CycloneDX 1.6 XML or JSON through the library."""
+    output = OutputFormat.XML if fmt == "xml" else OutputFormat.JSON
+    outputter = make_outputter(build_bom(inv, reproducible), output, SchemaVersion.V1_6)
+    return str(outputter.output_as_string(indent=2)) + "\n"

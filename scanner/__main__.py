@@ -1,0 +1,5 @@
+"""Allows ``python -m scanner``."""
+
+from scanner.cli import console
+
+console()

@@ -1,0 +1,67 @@
+"""Command-line entry: argument parsing and dispatch to the subcommand modules."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from scanner import __version__
+
+# Subcommands, each a module in scanner/commands with register(subparsers) and run(args).
+COMMANDS: tuple[str, ...] = ("sbom", "feeds")
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INCOMPLETE = 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="icts-scan",
+        description="Inventory dependencies and report foreign-adversary provenance indicators "
+        "(U.S. ICTS rule, 15 CFR part 791).",
+    )
+    parser.add_argument("--version", action="version", version=f"icts-scan {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"scanner.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"scanner.commands.{name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (0 ok, 1 findings, 2 usage, 3 incomplete)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(args.verbose, 2),
+        format="icts-scan: %(levelname)s: %(message)s",
+    )
+    if not getattr(args, "run", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def console() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""``icts-scan sbom``: write an SBOM of a tree, or convert an ingested SBOM."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+FORMATS = ("cyclonedx-json", "cyclonedx-xml", "spdx-json")
+
+
+def register(sub: Any) -> None:
+    """Add the ``sbom`` subcommand."""
+    p: argparse.ArgumentParser = sub.add_parser(
+        "sbom",
+        help="inventory dependencies and write an SBOM",
+        description="Inventory every lockfile and manifest under PATH (nothing is installed, "
+        "built or executed) and write an SBOM; or convert an existing SBOM with --input.",
+    )
+    p.add_argument("path", nargs="?", default=".", help="folder to inventory (default: .)")
+    p.add_argument(
+        "--input", metavar="SBOM", help="read this CycloneDX/SPDX document instead of a tree"
+    )
+    p.add_argument("--format", choices=FORMATS, default="cyclonedx-json", help="output format")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    p.add_argument(
+        "--reproducible",
+        action="store_true",
+        help="omit timestamp and serial number so identical inputs give identical output",
+    )
+    p.add_argument(
+        "--include-vendored", action="store_true", help="also read vendored/third-party folders"
+    )
+    p.add_argument(
+        "--no-git", action="store_true", help="walk the folder even inside a git work tree"
+    )
+    p.add_argument("--strict", action="store_true", help="exit 3 when any file could not be read")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the inventory, write it, report issues on stderr."""
+    import os
+
+    from sbom.build import inventory_from_tree
+    from sbom.export import render
+
+    if args.input:
+        from sbom.ingest import ingest_file
+
+        inventory = ingest_file(args.input)
+    else:
+        if not os.path.isdir(args.path):
+            print(f"icts-scan: error: {args.path}: not a folder", file=sys.stderr)
+            return 2
+        inventory = inventory_from_tree(
+            args.path, include_vendored=args.include_vendored, use_git=not args.no_git
+        )
+    text = render(inventory, args.format, reproducible=args.reproducible)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+    for issue in inventory.issues:
+        where = f"{issue.path}:{issue.line}" if issue.line else issue.path
+        print(f"icts-scan: {issue.severity}: {where}: {issue.message}", file=sys.stderr)
+    print(
+        f"icts-scan: {len(inventory.components)} components from {len(inventory.files)} files"
+        + (f", {len(inventory.issues)} issues" if inventory.issues else ""),
+        file=sys.stderr,
+    )
+    if args.strict and inventory.issues:
+        return 3
+    return 0
