@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -92,6 +91,8 @@ def _git_files(root: str) -> list[str] | None:
         "--exclude-standard",
         "--deduplicate",
     ]
+    import subprocess  # only needed inside a git work tree
+
     try:
         out = subprocess.run(cmd, capture_output=True, check=True, timeout=120).stdout
     except (OSError, subprocess.SubprocessError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 
 from sbom.model import Hash
 
@@ -25,6 +26,7 @@ ALGORITHMS: dict[str, str] = {
     "blake3": "BLAKE3",
 }
 
+_HEX = re.compile(r"[0-9a-f]+")
 _HEX_LENGTHS = {"MD5": 32, "SHA-1": 40, "SHA-256": 64, "SHA-384": 96, "SHA-512": 128}
 
 
@@ -37,7 +39,7 @@ def from_hex(alg: str, value: str) -> Hash | None:
     expected = _HEX_LENGTHS.get(name)
     if expected is not None and len(value) != expected:
         return None
-    if any(ch not in "0123456789abcdef" for ch in value):
+    if not _HEX.fullmatch(value):
         return None
     return Hash(name, value)
 

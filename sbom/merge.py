@@ -15,6 +15,11 @@ from sbom.model import (
 )
 
 
+def _edge_key(r: Relationship) -> tuple[str, str]:
+    # A key function sorts far faster than the dataclass-generated __lt__.
+    return (r.source, r.target)
+
+
 def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     if not b or a == b:
         return a
@@ -72,7 +77,7 @@ def merge(
     return Inventory(
         root=root,
         components=comps,
-        relationships=tuple(sorted(edges)),
+        relationships=tuple(sorted(edges, key=_edge_key)),
         files=tuple(sorted(files)),
         issues=tuple(sorted(set(issues), key=lambda i: (i.path, i.line or 0, i.message))),
         metadata=dict(metadata or {}),

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 
 from sbom.errors import ParseError
 from sbom.model import ParseIssue, ParseResult, SourceFile
 from sbom.parser import Parser
-
-log = logging.getLogger(__name__)
 
 # Large real lockfiles are a few MB; 64 MiB leaves room while bounding memory.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -48,7 +45,6 @@ def parse_bytes(data: bytes, path: str, parser: Parser) -> ParseResult:
             issues=(ParseIssue(path, None, f"{parser.NAME}: input too large to parse"),)
         )
     except Exception as exc:  # one bad file must never abort a scan
-        log.debug("parser %s failed on %s", parser.NAME, path, exc_info=True)
         message = f"{parser.NAME}: could not parse ({type(exc).__name__}: {exc})"
         return ParseResult(issues=(ParseIssue(path, None, message),))
 

@@ -88,4 +88,4 @@ def document(inv: Inventory, reproducible: bool = False) -> dict[str, Any]:
 
 def render(inv: Inventory, reproducible: bool = False) -> str:
     """CycloneDX 1.6 JSON text."""
-    return json.dumps(document(inv, reproducible), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document(inv, reproducible), ensure_ascii=False) + "\n"

@@ -118,4 +118,4 @@ def document(inv: Inventory, reproducible: bool = False) -> dict[str, Any]:
 
 def render(inv: Inventory, reproducible: bool = False) -> str:
     """SPDX 2.3 JSON text."""
-    return json.dumps(document(inv, reproducible), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document(inv, reproducible), ensure_ascii=False) + "\n"

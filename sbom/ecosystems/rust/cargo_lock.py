@@ -85,7 +85,7 @@ def parse(text: str, path: str) -> ParseResult:
     members = {ref for ref, pkg in entries if not pkg.get("source")}
     direct = {e.target for e in edges if e.source in members}
     comps = [replace(c, direct=True) if c.purl in direct else c for c in comps]
-    return ParseResult(tuple(comps), tuple(sorted(edges)))
+    return ParseResult(tuple(comps), tuple(edges))
 
 
 def _resolve(dep: str, by_name: dict[str, list[tuple[str, str]]]) -> str | None:
