@@ -20,18 +20,27 @@ def default_parsers() -> tuple[Parser, ...]:
 
 
 def _superseded(relpath: str, parser: Parser, present: set[str]) -> bool:
-    """A manifest is redundant when one of its lockfiles sits in its folder or a parent."""
+    """A manifest is redundant when one of its lockfiles sits in its folder or a parent.
+
+    A name written ``./name`` counts only in the manifest's own folder (per-project locks
+    such as NuGet's); a plain name also counts in parents (workspace locks such as npm's).
+    """
     names = getattr(parser, "SUPERSEDED_BY", ())
     if not names:
         return False
-    folder = relpath.rsplit("/", 1)[0] if "/" in relpath else ""
-    while True:
+    here = relpath.rsplit("/", 1)[0] + "/" if "/" in relpath else ""
+    if any(here + n[2:] in present for n in names if n.startswith("./")):
+        return True
+    anywhere = [n for n in names if not n.startswith("./")]
+    folder = here.rstrip("/")
+    while anywhere:
         prefix = folder + "/" if folder else ""
-        if any(prefix + n in present for n in names):
+        if any(prefix + n in present for n in anywhere):
             return True
         if not folder:
             return False
         folder = folder.rsplit("/", 1)[0] if "/" in folder else ""
+    return False
 
 
 def plan(relpaths: Iterable[str], parsers: tuple[Parser, ...]) -> list[tuple[str, Parser]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import replace
 
 from sbom.errors import ParseError
 from sbom.model import ParseIssue, ParseResult, SourceFile
@@ -33,7 +34,16 @@ def parse_bytes(data: bytes, path: str, parser: Parser) -> ParseResult:
         if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise ParseError("binary content, not a text file")
         text = decode(data, path)
-        return parser.parse(text, path)
+        result = parser.parse(text, path)
+        if result.issues:
+            # Every issue names the format that raised it, however it was raised.
+            prefix = parser.NAME + ": "
+            issues = tuple(
+                i if i.message.startswith(prefix) else replace(i, message=prefix + i.message)
+                for i in result.issues
+            )
+            result = replace(result, issues=issues)
+        return result
     except ParseError as exc:
         return ParseResult(issues=(ParseIssue(path, exc.line, f"{parser.NAME}: {exc.message}"),))
     except RecursionError:

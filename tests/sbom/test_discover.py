@@ -118,3 +118,18 @@ def test_inventory_merges_locations(tmp_path: Path) -> None:
     ]
     assert serde.direct is True
     assert len(inv.files) == 2 and all(len(f.sha256) == 64 for f in inv.files)
+
+
+def test_same_folder_only_lockfile_names() -> None:
+    class Manifest:
+        NAME = "t/proj"
+        TITLE = "t"
+        PATTERNS = ("*.proj",)
+        SUPERSEDED_BY = ("./p.lock",)
+
+        @staticmethod
+        def parse(text: str, path: str) -> object:  # pragma: no cover - never called
+            raise AssertionError
+
+    jobs = plan(["p.lock", "a/x.proj", "b/y.proj", "b/p.lock"], (Manifest,))  # type: ignore[arg-type]
+    assert [j[0] for j in jobs] == ["a/x.proj"]

@@ -1,3 +1,5 @@
 """dart parsers."""
 
-PARSERS = ()
+from sbom.ecosystems.dart import pubspec_lock
+
+PARSERS = (pubspec_lock,)

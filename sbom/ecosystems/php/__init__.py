@@ -1,3 +1,5 @@
 """php parsers."""
 
-PARSERS = ()
+from sbom.ecosystems.php import composer_lock
+
+PARSERS = (composer_lock,)

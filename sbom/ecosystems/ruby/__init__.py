@@ -1,3 +1,5 @@
 """ruby parsers."""
 
-PARSERS = ()
+from sbom.ecosystems.ruby import gemfile_lock
+
+PARSERS = (gemfile_lock,)
