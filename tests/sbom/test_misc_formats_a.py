@@ -525,9 +525,9 @@ def test_composer_lock_vcs_provide_and_bad_entries() -> None:
     assert Relationship(forked.purl, monolog.purl) in result.relationships
     assert (forked.direct, monolog.direct) == (True, None)
     assert [(i.line, i.message) for i in result.issues] == [
-        (17, "packages[2] has no name or version"),
-        (None, "packages[3] has no name or version"),
-        (20, "'packages-dev' is not a list"),
+        (17, "composer/composer-lock: packages[2] has no name or version"),
+        (None, "composer/composer-lock: packages[3] has no name or version"),
+        (20, "composer/composer-lock: 'packages-dev' is not a list"),
     ]
 
 
