@@ -1,3 +1,5 @@
-"""go parsers."""
+"""Go parsers."""
 
-PARSERS = ()
+from sbom.ecosystems.go import go_mod, go_sum, vendor_modules
+
+PARSERS = (go_mod, go_sum, vendor_modules)

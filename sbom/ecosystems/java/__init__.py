@@ -1,3 +1,5 @@
-"""java parsers."""
+"""Java parsers."""
 
-PARSERS = ()
+from sbom.ecosystems.java import gradle_lockfile, gradle_verification, pom
+
+PARSERS = (pom, gradle_lockfile, gradle_verification)
