@@ -68,10 +68,18 @@ def golang(module: str, version: str | None = None) -> str:
     return purl("golang", name, version, namespace=namespace or None)
 
 
-def maven(group: str, artifact: str, version: str | None = None, type_: str | None = None) -> str:
-    """Maven purl; a non-jar packaging type becomes the ``type`` qualifier."""
-    quals = {"type": type_} if type_ and type_ != "jar" else None
-    return purl("maven", artifact, version, namespace=group, qualifiers=quals)
+def maven(
+    group: str,
+    artifact: str,
+    version: str | None = None,
+    type_: str | None = None,
+    classifier: str | None = None,
+) -> str:
+    """Maven purl; a non-jar packaging type and a classifier become qualifiers."""
+    quals = {"type": type_} if type_ and type_ != "jar" else {}
+    if classifier:
+        quals["classifier"] = classifier
+    return purl("maven", artifact, version, namespace=group, qualifiers=quals or None)
 
 
 def slashed(type_: str, full_name: str, version: str | None = None) -> str:

@@ -158,7 +158,7 @@ def parse(text: str, path: str) -> ParseResult:
             version, requirement = None, version
         system_path = d["systemPath"] if d["scope"] == "system" else None
         comp = Component(
-            purl=_purl(group, artifact, version, d["type"], d["classifier"]),
+            purl=purl.maven(group, artifact, version, d["type"], d["classifier"]),
             ecosystem="maven",
             name=f"{group}:{artifact}",
             version=version,
@@ -180,13 +180,3 @@ def parse(text: str, path: str) -> ParseResult:
         issues.append(ParseIssue(path, first, msg, "warning"))
     edges = tuple(Relationship("", ref) for ref, c in sorted(comps.items()) if c.direct)
     return ParseResult(tuple(comps.values()), edges, tuple(issues))
-
-
-def _purl(
-    group: str, artifact: str, version: str | None, type_: str | None, classifier: str | None
-) -> str:
-    if not classifier:
-        return purl.maven(group, artifact, version, type_)
-    # sbom.purl.maven has no classifier; the qualifiers are the same otherwise.
-    quals = {"classifier": classifier, **({"type": type_} if type_ and type_ != "jar" else {})}
-    return purl.purl("maven", artifact, version, namespace=group, qualifiers=quals)
