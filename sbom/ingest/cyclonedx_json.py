@@ -1,0 +1,173 @@
+"""CycloneDX JSON (spec 1.2–1.7) to components and dependency edges; XML reuses the mapping."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from sbom.errors import ParseError
+from sbom.ingest.common import (
+    Parsed,
+    as_list,
+    as_str,
+    assemble,
+    digest,
+    generic_purl,
+    key_lines,
+    line_of,
+    purl_info,
+)
+from sbom.loaders import load_json
+from sbom.model import Component, Hash, Location, ParseIssue, Scope
+
+NAME = "cyclonedx-json"
+NEWEST_MINOR = 7
+
+# "excluded" marks components used only for tests or builds, not shipped: our "dev".
+_SCOPES: dict[str, Scope] = {"required": "required", "optional": "optional", "excluded": "dev"}
+# Entries of these types are not packages; without a purl there is nothing to enrich.
+_NOT_PACKAGES = frozenset({"file", "data", "cryptographic-asset"})
+
+
+def check_spec(spec: Any, path: str, line: int | None = None) -> list[ParseIssue]:
+    """Refuse specs we cannot read; warn about a missing or newer 1.x spec and read it anyway."""
+    if spec is None:
+        return [ParseIssue(path, line, "no specVersion; read as CycloneDX 1.x", "warning")]
+    m = re.fullmatch(r"1\.(\d{1,3})", spec) if isinstance(spec, str) else None
+    if m is None or int(m.group(1)) < 2:
+        raise ParseError(f"unsupported CycloneDX specVersion {spec!r} (1.2 to 1.7 are read)", line)
+    if int(m.group(1)) > NEWEST_MINOR:
+        msg = f"CycloneDX {spec} is newer than 1.{NEWEST_MINOR}; read as 1.{NEWEST_MINOR}"
+        return [ParseIssue(path, line, msg, "warning")]
+    return []
+
+
+def walk(nodes: list[Any]) -> Iterator[dict[str, Any]]:
+    """Every component dict, nested ``components`` flattened, without recursion."""
+    stack = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            yield node
+            stack.extend(reversed(as_list(node.get("components"))))
+
+
+def tool_names(metadata: dict[str, Any]) -> str:
+    """``name version`` of each tool: a list before 1.5, components and services after."""
+    tools = metadata.get("tools")
+    if isinstance(tools, dict):
+        tools = as_list(tools.get("components")) + as_list(tools.get("services"))
+    names = [
+        " ".join(filter(None, (as_str(tool.get("name")), as_str(tool.get("version")))))
+        for tool in as_list(tools)
+        if isinstance(tool, dict) and as_str(tool.get("name"))
+    ]
+    return ", ".join(names)
+
+
+def _component(
+    node: dict[str, Any], path: str, line: int | None, issues: list[ParseIssue]
+) -> Component | None:
+    raw, name, version = (
+        as_str(node.get("purl")),
+        as_str(node.get("name")),
+        as_str(node.get("version")),
+    )
+    info = purl_info(raw) if raw else None
+    if raw and info is None:
+        issues.append(
+            ParseIssue(path, line, f"invalid purl {raw!r}; identified by name", "warning")
+        )
+    if info is None:
+        if as_str(node.get("type")) in _NOT_PACKAGES:
+            return None
+        info = generic_purl(name, version, as_str(node.get("group"))) if name else None
+        if info is None:
+            issues.append(
+                ParseIssue(path, line, "component without a usable purl or name skipped", "warning")
+            )
+            return None
+    hashes: list[Hash | None] = [
+        digest(h.get("alg"), h.get("content"))
+        for h in as_list(node.get("hashes"))
+        if isinstance(h, dict)
+    ]
+    resolved: set[str] = set()
+    source_url = None
+    for ref in as_list(node.get("externalReferences")):
+        url = as_str(ref.get("url")) if isinstance(ref, dict) else None
+        if url is None:
+            continue
+        kind = ref.get("type")
+        if kind == "distribution":
+            resolved.add(url)
+            # Digests of this version's artifacts (wheels, tarballs) identify it as well.
+            hashes.extend(
+                digest(h.get("alg"), h.get("content"))
+                for h in as_list(ref.get("hashes"))
+                if isinstance(h, dict)
+            )
+        elif kind == "vcs" and source_url is None:
+            source_url = url
+    return Component(
+        purl=info.purl,
+        ecosystem=info.ecosystem,
+        name=info.name,
+        version=info.version or version,
+        scope=_SCOPES.get(as_str(node.get("scope")) or ""),
+        hashes=tuple(sorted({h for h in hashes if h is not None})),
+        resolved=tuple(sorted(resolved)),
+        source_url=source_url,
+        locations=(Location(path, line),),
+    )
+
+
+def from_document(
+    doc: dict[str, Any],
+    path: str,
+    fmt: str,
+    lines: dict[tuple[str, str], int],
+    issues: list[ParseIssue],
+) -> Parsed:
+    """Map a CycloneDX document (JSON shape) to a parse result and metadata."""
+    meta: dict[str, Any] = doc["metadata"] if isinstance(doc.get("metadata"), dict) else {}
+    root = meta.get("component")
+    # The root and its subtree are the project itself, not its dependencies.
+    root_refs = {r for n in walk([root]) if (r := as_str(n.get("bom-ref")))}
+    components: list[Component] = []
+    ref_purl: dict[str, str] = {}
+    for node in walk(as_list(doc.get("components"))):
+        ref = as_str(node.get("bom-ref"))
+        raw = as_str(node.get("purl"))
+        line = lines.get(("bom-ref", ref)) if ref else None
+        if line is None and raw:
+            line = lines.get(("purl", raw))
+        comp = _component(node, path, line, issues)
+        if comp is not None:
+            components.append(comp)
+            if ref:
+                ref_purl[ref] = comp.purl
+    edges: list[tuple[str, str]] = []
+    for dep in as_list(doc.get("dependencies")):
+        source = as_str(dep.get("ref")) if isinstance(dep, dict) else None
+        if source is not None:
+            edges.extend((source, t) for t in as_list(dep.get("dependsOn")) if isinstance(t, str))
+    metadata = {"sbom.format": fmt, "sbom.specVersion": str(doc.get("specVersion") or "")}
+    if tools := tool_names(meta):
+        metadata["sbom.tool"] = tools
+    if isinstance(root, dict):
+        root_info = purl_info(raw) if (raw := as_str(root.get("purl"))) else None
+        label = root_info.purl if root_info else as_str(root.get("name"))
+        if label:
+            metadata["sbom.root"] = label
+    return Parsed(assemble(path, components, ref_purl, root_refs, edges, issues), metadata)
+
+
+def parse(text: str, path: str) -> Parsed:
+    """Parse CycloneDX JSON text."""
+    doc = load_json(text)
+    if not isinstance(doc, dict) or doc.get("bomFormat") != "CycloneDX":
+        raise ParseError('not a CycloneDX document: no top-level "bomFormat": "CycloneDX"')
+    issues = check_spec(doc.get("specVersion"), path, line_of(text, '"specVersion"'))
+    return from_document(doc, path, NAME, key_lines(text, "bom-ref", "purl"), issues)
