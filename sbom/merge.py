@@ -71,7 +71,9 @@ def merge(
         for comp in result.components:
             seen = by_purl.get(comp.purl)
             by_purl[comp.purl] = comp if seen is None else merge_component(seen, comp)
-        edges.update(result.relationships)
+        # A self-edge appears when two sources of one package share a purl (a git and a
+        # registry copy of the same crate version); it says nothing.
+        edges.update(r for r in result.relationships if r.source != r.target)
         issues.extend(result.issues)
     comps = tuple(by_purl[k] for k in sorted(by_purl))
     return Inventory(

@@ -26,6 +26,9 @@ NEWEST_MINOR = 7
 
 # "excluded" marks components used only for tests or builds, not shipped: our "dev".
 _SCOPES: dict[str, Scope] = {"required": "required", "optional": "optional", "excluded": "dev"}
+_OWN_SCOPES: dict[str, Scope] = {"required": "required", "optional": "optional", "dev": "dev"}
+_SOURCE_KINDS = frozenset({"registry", "vcs", "url", "path", "workspace"})
+_NS = "icts-scan:"
 # Entries of these types are not packages; without a purl there is nothing to enrich.
 _NOT_PACKAGES = frozenset({"file", "data", "cryptographic-asset"})
 
@@ -110,17 +113,35 @@ def _component(
             )
         elif kind == "vcs" and source_url is None:
             source_url = url
+    ours = _own_properties(node)
+    scope = _SCOPES.get(as_str(node.get("scope")) or "")
+    kind = ours.get("source-kind", [""])[0]
     return Component(
         purl=info.purl,
         ecosystem=info.ecosystem,
         name=info.name,
         version=info.version or version,
-        scope=_SCOPES.get(as_str(node.get("scope")) or ""),
+        scope=_OWN_SCOPES.get(ours.get("scope", [""])[0], scope),
+        direct={"true": True, "false": False}.get(ours.get("direct", [""])[0]),
         hashes=tuple(sorted({h for h in hashes if h is not None})),
         resolved=tuple(sorted(resolved)),
-        source_url=source_url,
+        registries=tuple(sorted(set(ours.get("registry", ())))),
+        source_kind=kind if kind in _SOURCE_KINDS else "registry",  # type: ignore[arg-type]
+        source_url=ours.get("source-url", [source_url])[0],
+        requirement=ours.get("requirement", [None])[0],
         locations=(Location(path, line),),
     )
+
+
+def _own_properties(node: dict[str, Any]) -> dict[str, list[str]]:
+    """Our ``icts-scan:`` properties (docs/cyclonedx-taxonomy.md), so our SBOMs round-trip."""
+    out: dict[str, list[str]] = {}
+    for prop in as_list(node.get("properties")):
+        if isinstance(prop, dict):
+            name, value = as_str(prop.get("name")), as_str(prop.get("value"))
+            if name and value is not None and name.startswith(_NS):
+                out.setdefault(name[len(_NS) :], []).append(value)
+    return out
 
 
 def from_document(

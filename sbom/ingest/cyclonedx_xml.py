@@ -45,6 +45,10 @@ def _component(el: Element, q: Q) -> dict[str, Any]:
         {"type": r.get("type"), "url": _text(r, q, "url"), "hashes": _hashes(r, q)}
         for r in el.findall(f"{q('externalReferences')}/{q('reference')}")
     ]
+    node["properties"] = [
+        {"name": p.get("name"), "value": (p.text or "").strip()}
+        for p in el.findall(f"{q('properties')}/{q('property')}")
+    ]
     return node
 
 
