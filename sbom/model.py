@@ -39,7 +39,8 @@ class Component:
 
     purl: str
     ecosystem: str
-    """purl type: npm, pypi, golang, cargo, maven, nuget, gem, composer, pub, swift, hex, conan, generic, cran, github."""
+    """purl type: npm, pypi, golang, cargo, maven, nuget, gem, composer, pub, swift, hex, conan,
+    vcpkg, cran, github, docker, generic."""
     name: str
     """The name as the ecosystem writes it (``@scope/pkg``, ``group:artifact``, module path)."""
     version: str | None

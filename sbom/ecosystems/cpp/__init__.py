@@ -1,3 +1,5 @@
-"""cpp parsers."""
+"""C and C++ parsers."""
 
-PARSERS = ()
+from sbom.ecosystems.cpp import conan_lock, vcpkg_json
+
+PARSERS = (conan_lock, vcpkg_json)

@@ -1,3 +1,5 @@
-"""elixir parsers."""
+"""Elixir parsers."""
 
-PARSERS = ()
+from sbom.ecosystems.elixir import mix_lock
+
+PARSERS = (mix_lock,)

@@ -1,3 +1,5 @@
-"""github parsers."""
+"""GitHub and git parsers: Actions workflows and .gitmodules."""
 
-PARSERS = ()
+from sbom.ecosystems.github import actions_workflow, gitmodules
+
+PARSERS = (actions_workflow, gitmodules)

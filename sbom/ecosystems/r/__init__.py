@@ -1,3 +1,5 @@
-"""r parsers."""
+"""R parsers."""
 
-PARSERS = ()
+from sbom.ecosystems.r import renv_lock
+
+PARSERS = (renv_lock,)

@@ -1,3 +1,5 @@
-"""swift parsers."""
+"""Swift parsers."""
 
-PARSERS = ()
+from sbom.ecosystems.swift import package_resolved
+
+PARSERS = (package_resolved,)
