@@ -54,10 +54,10 @@ def test_vcs_split(url: str, expected: tuple[str, str] | None) -> None:
     assert vcs.split(url) == expected
 
 
-def test_giturl_github_repo() -> None:
-    assert giturl.github_repo("https://www.github.com/o/r/tree/main") == "o/r"
-    assert giturl.github_repo("https://gitlab.com/o/r") is None
-    assert giturl.github_repo("https://github.com/o") is None
+def test_vcs_github_repo() -> None:
+    assert vcs.github_repo("https://www.github.com/o/r/tree/main") == "o/r"
+    assert vcs.github_repo("https://gitlab.com/o/r") is None
+    assert vcs.github_repo("https://github.com/o") is None
 
 
 # --- Package.resolved -----------------------------------------------------------------------
