@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from fnmatch import fnmatchcase
 
 from sbom.discover import discover
 from sbom.merge import merge
@@ -19,40 +20,45 @@ def default_parsers() -> tuple[Parser, ...]:
     return PARSERS
 
 
-def _superseded(relpath: str, parser: Parser, present: set[str]) -> bool:
+def _superseded(relpath: str, parser: Parser, folders: dict[str, set[str]]) -> bool:
     """A manifest is redundant when one of its lockfiles sits in its folder or a parent.
 
     A name written ``./name`` counts only in the manifest's own folder (per-project locks
     such as NuGet's); a plain name also counts in parents (workspace locks such as npm's).
+    Names may be globs (``pylock.*.toml``).
     """
     names = getattr(parser, "SUPERSEDED_BY", ())
     if not names:
         return False
-    here = relpath.rsplit("/", 1)[0] + "/" if "/" in relpath else ""
-    if any(here + n[2:] in present for n in names if n.startswith("./")):
-        return True
+    folder = relpath.rsplit("/", 1)[0] if "/" in relpath else ""
+    own_only = [n[2:] for n in names if n.startswith("./")]
     anywhere = [n for n in names if not n.startswith("./")]
-    folder = here.rstrip("/")
-    while anywhere:
-        prefix = folder + "/" if folder else ""
-        if any(prefix + n in present for n in anywhere):
-            return True
-        if not folder:
-            return False
+    if _any_present(folders.get(folder, set()), own_only + anywhere):
+        return True
+    while folder and anywhere:
         folder = folder.rsplit("/", 1)[0] if "/" in folder else ""
+        if _any_present(folders.get(folder, set()), anywhere):
+            return True
     return False
+
+
+def _any_present(files: set[str], names: list[str]) -> bool:
+    return any(any(fnmatchcase(f, n) for f in files) if "*" in n else n in files for n in names)
 
 
 def plan(relpaths: Iterable[str], parsers: tuple[Parser, ...]) -> list[tuple[str, Parser]]:
     """(path, parser) pairs to run, manifests dropped where a lockfile covers them."""
     matcher = Matcher(parsers)
     paths = sorted(set(relpaths))
-    present = set(paths)
+    folders: dict[str, set[str]] = {}
+    for rel in paths:
+        folder, _, name = rel.rpartition("/")
+        folders.setdefault(folder, set()).add(name)
     return [
         (rel, parser)
         for rel in paths
         for parser in matcher.match(rel)
-        if not _superseded(rel, parser, present)
+        if not _superseded(rel, parser, folders)
     ]
 
 

@@ -133,3 +133,19 @@ def test_same_folder_only_lockfile_names() -> None:
 
     jobs = plan(["p.lock", "a/x.proj", "b/y.proj", "b/p.lock"], (Manifest,))  # type: ignore[arg-type]
     assert [j[0] for j in jobs] == ["a/x.proj"]
+
+
+def test_glob_lockfile_names() -> None:
+    class Manifest:
+        NAME = "t/glob"
+        TITLE = "t"
+        PATTERNS = ("pyproject.toml",)
+        SUPERSEDED_BY = ("pylock.*.toml",)
+
+        @staticmethod
+        def parse(text: str, path: str) -> object:  # pragma: no cover - never called
+            raise AssertionError
+
+    paths = ["a/pyproject.toml", "a/pylock.dev.toml", "b/pyproject.toml", "b/c/pyproject.toml"]
+    jobs = plan(paths, (Manifest,))  # type: ignore[arg-type]
+    assert [j[0] for j in jobs] == ["b/c/pyproject.toml", "b/pyproject.toml"]
