@@ -1,0 +1,222 @@
+"""FeedSet: the loaded, indexed knowledge base and the lookups the scanner asks it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from feeds import model as m
+from feeds.build import Parts
+from feeds.hosts import CODE_HOSTS, host_of, pep503, repo_owner, suffixes
+from feeds.index import Hit, Index
+from feeds.resolve import Match, Resolution, covered_ids, resolve
+
+
+class FeedSet:
+    """Entities, lists and infrastructure, indexed once; lookups return Resolutions per profile."""
+
+    def __init__(
+        self, parts: Parts, *, version: m.FeedVersion, root: Path, digests: dict[str, str]
+    ) -> None:
+        self.version = version
+        self.root = root
+        self.digests = digests
+        self.sources = parts.sources
+        self.jurisdictions = parts.jurisdictions
+        self.profiles = parts.profiles
+        self.entities = parts.entities
+        self.prohibitions = parts.prohibitions
+        self.infrastructure = parts.infrastructure
+        self.email_providers = parts.email_providers
+        self.csl = parts.csl
+        self.files = parts.files
+        self.index = Index(
+            self.entities,
+            self.email_providers.values(),
+            self.infrastructure.values(),
+            self.jurisdictions.values(),
+            self.csl,
+        )
+        self._covered = {p.id: covered_ids(p, self.entities) for p in self.prohibitions.values()}
+        self._resolved: dict[tuple[str, str], Resolution] = {}
+        self.default_profile = next(p.id for p in self.profiles.values() if p.default)
+
+    # Records -------------------------------------------------------------------------------
+
+    def profile(self, profile_id: str | None = None) -> m.Profile:
+        try:
+            return self.profiles[profile_id or self.default_profile]
+        except KeyError:
+            raise KeyError(
+                f"unknown profile {profile_id!r} (known: {', '.join(self.profiles)})"
+            ) from None
+
+    def sources_of(self, ids: tuple[str, ...]) -> tuple[m.Source, ...]:
+        return tuple(self.sources[i] for i in ids if i in self.sources)
+
+    def resolve(self, entity_id: str, profile: str | None = None) -> Resolution:
+        """The entity, its parent chain and the jurisdiction that links it under ``profile``."""
+        prof = self.profile(profile)
+        key = (entity_id, prof.id)
+        if key not in self._resolved:
+            entity = self.entities[entity_id]
+            applicable = tuple(
+                p
+                for p in self.prohibitions.values()
+                if prof.id in p.profiles and entity_id in self._covered[p.id]
+            )
+            self._resolved[key] = resolve(entity, self.entities, prof, self.sources_of, applicable)
+        return self._resolved[key]
+
+    def _resolutions(
+        self, hits: list[Hit], query: str, profile: str | None
+    ) -> tuple[Resolution, ...]:
+        out = []
+        for hit in hits:
+            base = self.resolve(hit.entity_id, profile)
+            match = Match(
+                hit.kind,
+                query,
+                hit.value,
+                self.sources_of(hit.fact.src),
+                hit.fact.verified,
+                hit.score,
+            )
+            verified = base.verified and hit.fact.verified
+            out.append(_with(base, match, verified))
+        return tuple(out)
+
+    # Identifier lookups --------------------------------------------------------------------
+
+    def by_email(self, address: str, profile: str | None = None) -> tuple[Resolution, ...]:
+        """Corporate e-mail domains (subdomains included); consumer mailboxes never match here."""
+        kind, domain = self._mailbox(address)
+        if kind != "corporate":
+            return ()
+        return self._resolutions(self.index.exact("email_domain", domain), address, profile)
+
+    def by_web_domain(self, url_or_host: str, profile: str | None = None) -> tuple[Resolution, ...]:
+        return self._resolutions(
+            self.index.domain("web_domain", host_of(url_or_host)), url_or_host, profile
+        )
+
+    def by_code_host_org(
+        self, host: str, org: str, profile: str | None = None
+    ) -> tuple[Resolution, ...]:
+        kind = CODE_HOSTS.get(host_of(host).removeprefix("www."))
+        if kind is None:
+            return ()
+        return self._resolutions(self.index.exact(kind, org), f"{host}/{org}", profile)
+
+    def by_repo_url(self, url: str, profile: str | None = None) -> tuple[Resolution, ...]:
+        owner = repo_owner(url)
+        return self.by_code_host_org(owner[0], owner[1], profile) if owner else ()
+
+    def by_npm(self, name: str, profile: str | None = None) -> tuple[Resolution, ...]:
+        """An npm package name: its exact name first, then its scope."""
+        hits = self.index.exact("npm_package", name)
+        if not hits and name.startswith("@") and "/" in name:
+            hits = self.index.exact("npm_scope", name.split("/", 1)[0])
+        return self._resolutions(hits, name, profile)
+
+    def by_npm_scope(self, scope: str, profile: str | None = None) -> tuple[Resolution, ...]:
+        return self._resolutions(self.index.exact("npm_scope", scope), scope, profile)
+
+    def by_maven_group(self, group_id: str, profile: str | None = None) -> tuple[Resolution, ...]:
+        return self._resolutions(
+            self.index.prefix("maven_group_prefix", group_id, "."), group_id, profile
+        )
+
+    def by_go_module(self, module: str, profile: str | None = None) -> tuple[Resolution, ...]:
+        """Registered module prefixes first, then the code-host organization in the path."""
+        hits = self.index.prefix("go_module_prefix", module, "/")
+        if hits:
+            return self._resolutions(hits, module, profile)
+        return self.by_repo_url(module, profile)
+
+    def by_pypi_org(self, org: str, profile: str | None = None) -> tuple[Resolution, ...]:
+        return self._resolutions(self.index.exact("pypi_org", org), org, profile)
+
+    def by_pypi_owner(self, owner: str, profile: str | None = None) -> tuple[Resolution, ...]:
+        return self._resolutions(self.index.exact("pypi_owner", owner), owner, profile)
+
+    def by_pypi_name(self, name: str, profile: str | None = None) -> tuple[Resolution, ...]:
+        return self._resolutions(self.index.pypi_name(pep503(name)), name, profile)
+
+    def by_owner(
+        self, registry: str, owner: str, profile: str | None = None
+    ) -> tuple[Resolution, ...]:
+        """Owner accounts on NuGet (``nuget``), crates.io (``crates``) and RubyGems (``gems``)."""
+        kind = {"nuget": "nuget_owner", "crates": "crates_owner", "gems": "gem_owner"}[registry]
+        return self._resolutions(self.index.exact(kind, owner), owner, profile)
+
+    def by_name(
+        self, name: str, profile: str | None = None, fuzzy: bool = True
+    ) -> tuple[Resolution, ...]:
+        """A legal or common name (suffixes stripped; fuzzy only at or above FUZZY_THRESHOLD)."""
+        return self._resolutions(self.index.name(name, fuzzy), name, profile)
+
+    def in_text(self, text: str, profile: str | None = None) -> tuple[Resolution, ...]:
+        """Entity names found in free text; aliases shorter than MIN_KEY_LENGTH never match."""
+        return self._resolutions(self.index.text(text), text, profile)
+
+    # Hints that are not entity links -------------------------------------------------------
+
+    def email_provider(self, address_or_domain: str) -> m.EmailProvider | None:
+        """The consumer mailbox provider of an address: an individual jurisdiction hint only."""
+        kind, domain = self._mailbox(address_or_domain)
+        return self.index.email_providers[domain] if kind == "provider" else None
+
+    def _mailbox(self, address: str) -> tuple[str, str]:
+        """The most specific known domain of an address: ("corporate" | "provider" | "", domain).
+
+        Walking from the full host up lets a corporate subdomain of a provider's domain
+        (``corp.mail.ru``) win over the consumer service (``mail.ru``).
+        """
+        corporate = self.index.ids.get("email_domain", {})
+        for candidate in suffixes(host_of(address)):
+            if candidate in corporate:
+                return "corporate", candidate
+            if candidate in self.index.email_providers:
+                return "provider", candidate
+        return "", ""
+
+    def infrastructure_for(self, url_or_host: str) -> m.Infrastructure | None:
+        """The mirror, proxy, code host or model hub serving a URL, when one is known."""
+        for candidate in suffixes(host_of(url_or_host)):
+            if candidate in self.index.infrastructure:
+                return self.index.infrastructure[candidate]
+        return None
+
+    def cctld(self, url_or_host: str, profile: str | None = None) -> m.Jurisdiction | None:
+        """The profile jurisdiction whose country-code TLD a host ends in (a weak hint)."""
+        tld = host_of(url_or_host).rsplit(".", 1)[-1]
+        j = self.index.tlds.get(tld)
+        if j is None:
+            return None
+        wanted = self.profile(profile).jurisdictions
+        # .ve names Venezuela, which only bulk-data lists as a state; the ICTS list names the regime.
+        return j if j.id in wanted else None
+
+    def screen(
+        self, name: str, profile: str | None = None, fuzzy: bool = True
+    ) -> tuple[tuple[m.CslParty, float], ...]:
+        """Consolidated Screening List parties in the profile's jurisdictions matching a name."""
+        wanted = set(self.profile(profile).jurisdictions)
+        return tuple(
+            (p, s) for p, s in self.index.csl(name, fuzzy) if wanted.intersection(p.countries)
+        )
+
+
+def _with(base: Resolution, match: Match, verified: bool) -> Resolution:
+    return Resolution(
+        entity=base.entity,
+        chain=base.chain,
+        profile=base.profile,
+        link=base.link,
+        jurisdiction=base.jurisdiction,
+        via=base.via,
+        verified=verified,
+        listings=base.listings,
+        prohibitions=base.prohibitions,
+        match=match,
+    )

@@ -1,0 +1,101 @@
+"""Host, domain, URL and registry-identifier normalization shared by the index and the checks."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+_HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
+_PEP503 = re.compile(r"[-_.]+")
+# Forms each identifier kind must take after normalization (see normalize_identifier).
+IDENTIFIER_FORMS: dict[str, re.Pattern[str]] = {
+    "email_domain": _HOST,
+    "web_domain": _HOST,
+    "github_org": re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"),
+    "gitlab_group": re.compile(r"^[a-z0-9_.][a-z0-9_.-]*(/[a-z0-9_.][a-z0-9_.-]*)*$"),
+    "gitee_org": re.compile(r"^[a-z0-9_.][a-z0-9_.-]*$"),
+    "npm_scope": re.compile(r"^@[a-z0-9][a-z0-9._~-]*$"),
+    "npm_package": re.compile(r"^(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*$"),
+    "pypi_org": re.compile(r"^[a-z0-9][a-z0-9._-]*$"),
+    "pypi_owner": re.compile(r"^[a-z0-9][a-z0-9._-]*$"),
+    "pypi_name_pattern": re.compile(r"^[a-z0-9*?][a-z0-9*?-]*$"),
+    "maven_group_prefix": re.compile(r"^[a-z0-9_]+(\.[a-z0-9_-]+)+$"),
+    "go_module_prefix": re.compile(r"^[a-z0-9.-]+\.[a-z]{2,}(/[a-z0-9._~-]+)*$"),
+    "nuget_owner": re.compile(r"^[a-z0-9][a-z0-9._-]*$"),
+    "crates_owner": re.compile(r"^[a-z0-9][a-z0-9:_-]*$"),
+    "gem_owner": re.compile(r"^[a-z0-9][a-z0-9._-]*$"),
+}
+CODE_HOSTS: dict[str, str] = {
+    "github.com": "github_org",
+    "gitlab.com": "gitlab_group",
+    "gitee.com": "gitee_org",
+}
+
+
+def normalize_host(value: str) -> str:
+    """Lowercase, no trailing dot, IDN labels as punycode (how DNS and lockfiles spell them)."""
+    host = value.strip().rstrip(".").lower()
+    if host.startswith("*."):
+        host = host[2:]
+    try:
+        return host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return host
+
+
+def is_host(value: str) -> bool:
+    return bool(_HOST.match(value))
+
+
+def host_of(value: str) -> str:
+    """The host of a URL, an e-mail address, or a bare host name."""
+    text = value.strip()
+    if "@" in text and "://" not in text:
+        text = text.rsplit("@", 1)[1]
+    elif "://" in text or text.startswith("//"):
+        text = urlsplit(text if "://" in text else "x:" + text).hostname or ""
+    else:
+        text = text.split("/", 1)[0].split(":", 1)[0]
+    return normalize_host(text.strip("<> "))
+
+
+def suffixes(host: str) -> list[str]:
+    """``a.b.example.cn`` → ``[a.b.example.cn, b.example.cn, example.cn]`` (never a bare TLD)."""
+    labels = host.split(".")
+    return [".".join(labels[i:]) for i in range(len(labels) - 1)]
+
+
+def pep503(name: str) -> str:
+    return _PEP503.sub("-", name).lower()
+
+
+def normalize_identifier(kind: str, value: str) -> str:
+    """The form identifiers of ``kind`` are stored and compared in."""
+    v = value.strip()
+    if kind in ("email_domain", "web_domain"):
+        return normalize_host(v)
+    if kind == "npm_scope":
+        v = v.lower().rstrip("/")
+        return v if v.startswith("@") else "@" + v
+    if kind == "pypi_name_pattern":
+        return re.sub(r"[_.]+", "-", v.lower())
+    if kind in ("maven_group_prefix", "go_module_prefix"):
+        return v.lower().rstrip("./")
+    return v.lower()
+
+
+def repo_owner(url: str) -> tuple[str, str] | None:
+    """``https://github.com/Org/repo`` (or ``git@github.com:Org/repo``) → ``("github.com", "org")``."""
+    text = url.strip()
+    if text.startswith("git@") and ":" in text:
+        host, _, path = text[4:].partition(":")
+    else:
+        for prefix in ("git+", "scm:git:"):
+            text = text.removeprefix(prefix)
+        parts = urlsplit(text if "://" in text else "https://" + text)
+        host, path = parts.hostname or "", parts.path
+    host = normalize_host(host).removeprefix("www.")
+    segments = [s for s in path.strip("/").split("/") if s]
+    if host not in CODE_HOSTS or not segments:
+        return None
+    return host, segments[0].lower()

@@ -1,0 +1,170 @@
+"""Lookup tables built once per FeedSet: identifiers, names, hosts, ccTLDs and CSL parties."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from feeds import model as m
+from feeds.hosts import normalize_identifier, suffixes
+from feeds.names import has_cjk, name_key, normalize, similarity, usable_key
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """An entity reached from a query: which identifier or name matched, and how well."""
+
+    entity_id: str
+    kind: str  # identifier kind, or "name", "name-fuzzy", "text"
+    value: str  # the stored identifier value or name that matched
+    fact: m.Identifier | m.Name
+    score: float = 1.0
+
+
+class Index:
+    """O(1) dictionaries per identifier kind; prefix walks for domains, Maven and Go."""
+
+    def __init__(
+        self,
+        entities: Mapping[str, m.Entity],
+        email_providers: Iterable[m.EmailProvider] = (),
+        infrastructure: Iterable[m.Infrastructure] = (),
+        jurisdictions: Iterable[m.Jurisdiction] = (),
+        csl: m.CslSnapshot | None = None,
+    ) -> None:
+        self.ids: dict[str, dict[str, list[Hit]]] = {}
+        self.patterns: list[tuple[re.Pattern[str], Hit]] = []
+        self.full_names: dict[str, list[Hit]] = {}
+        self.name_keys: dict[str, list[Hit]] = {}
+        self.text_keys: dict[str, list[Hit]] = {}
+        self.cjk_keys: dict[str, list[Hit]] = {}
+        self.max_tokens = 1
+        for e in entities.values():
+            for ident in e.identifiers:
+                value = normalize_identifier(ident.kind, ident.value)
+                hit = Hit(e.id, ident.kind, value, ident)
+                if ident.kind == "pypi_name_pattern":
+                    self.patterns.append((re.compile(fnmatch.translate(value)), hit))
+                else:
+                    self.ids.setdefault(ident.kind, {}).setdefault(value, []).append(hit)
+            for n in e.names:
+                self._add_name(e, n)
+        self.email_providers = {d: ep for ep in email_providers for d in ep.domains}
+        self.infrastructure = {h: inf for inf in infrastructure for h in inf.hosts}
+        self.tlds = {tld: j for j in jurisdictions for tld in j.all_tlds}
+        self.csl_names: dict[str, list[m.CslParty]] = {}
+        for party in csl.parties if csl else ():
+            for alias in (party.name, *party.alt_names):
+                key = name_key(alias)
+                if usable_key(key):
+                    self.csl_names.setdefault(key, []).append(party)
+
+    def _add_name(self, e: m.Entity, n: m.Name) -> None:
+        full = normalize(n.value)
+        key = name_key(n.value)
+        hit = Hit(e.id, "name", n.value, n)
+        if usable_key(full):
+            _add(self.full_names, full, hit)
+        # A negative control's former name (Nebius was "Yandex N.V.") matches only in full,
+        # so the bare key keeps pointing at the entity that still carries it.
+        if not usable_key(key) or (e.negative_control and n.type == "former"):
+            return
+        _add(self.name_keys, key, hit)
+        if has_cjk(key):
+            _add(self.cjk_keys, key.replace(" ", ""), hit)
+        else:
+            _add(self.text_keys, key, hit)
+            self.max_tokens = max(self.max_tokens, key.count(" ") + 1)
+
+    # Identifier lookups ------------------------------------------------------------------
+
+    def exact(self, kind: str, value: str) -> list[Hit]:
+        return list(self.ids.get(kind, {}).get(normalize_identifier(kind, value), ()))
+
+    def domain(self, kind: str, host: str) -> list[Hit]:
+        """The most specific registered domain at or above ``host`` (subdomains included)."""
+        table = self.ids.get(kind, {})
+        for candidate in suffixes(host):
+            if candidate in table:
+                return list(table[candidate])
+        return []
+
+    def prefix(self, kind: str, value: str, sep: str) -> list[Hit]:
+        """Longest registered prefix of ``value`` on ``sep`` boundaries (Maven ``.``, Go ``/``)."""
+        table = self.ids.get(kind, {})
+        parts = normalize_identifier(kind, value).split(sep)
+        for n in range(len(parts), 0, -1):
+            hits = table.get(sep.join(parts[:n]))
+            if hits:
+                return list(hits)
+        return []
+
+    def pypi_name(self, normalized: str) -> list[Hit]:
+        return [hit for regex, hit in self.patterns if regex.match(normalized)]
+
+    # Name lookups --------------------------------------------------------------------------
+
+    def name(self, text: str, fuzzy: bool = True) -> list[Hit]:
+        """A whole name: exact full form, then legal-form-stripped key, then fuzzy."""
+        full = normalize(text)
+        if full in self.full_names:
+            return list(self.full_names[full])
+        key = name_key(text)
+        if not usable_key(key):
+            return []
+        if key in self.name_keys:
+            return list(self.name_keys[key])
+        if not fuzzy:
+            return []
+        scored: list[Hit] = []
+        for other, hits in self.name_keys.items():
+            score = similarity(key, other)
+            if score:
+                scored.extend(Hit(h.entity_id, "name-fuzzy", h.value, h.fact, score) for h in hits)
+        return sorted(scored, key=lambda h: -h.score)
+
+    def text(self, text: str) -> list[Hit]:
+        """Names that occur in free text (copyright lines, author fields), as whole tokens."""
+        normalized = normalize(text)
+        tokens = normalized.split(" ")
+        found: dict[tuple[str, str], Hit] = {}
+        for n in range(min(self.max_tokens, len(tokens)), 0, -1):
+            for i in range(len(tokens) - n + 1):
+                for hit in self.text_keys.get(" ".join(tokens[i : i + n]), ()):
+                    found.setdefault(
+                        (hit.entity_id, hit.value), Hit(hit.entity_id, "text", hit.value, hit.fact)
+                    )
+        if has_cjk(normalized):
+            compact = normalized.replace(" ", "")
+            for key, hits in self.cjk_keys.items():
+                if key in compact:
+                    for hit in hits:
+                        found.setdefault(
+                            (hit.entity_id, hit.value),
+                            Hit(hit.entity_id, "text", hit.value, hit.fact),
+                        )
+        return list(found.values())
+
+    def csl(self, name: str, fuzzy: bool = True) -> list[tuple[m.CslParty, float]]:
+        key = name_key(name)
+        if not usable_key(key):
+            return []
+        if key in self.csl_names:
+            return [(p, 1.0) for p in self.csl_names[key]]
+        if not fuzzy:
+            return []
+        out = [
+            (p, s)
+            for other, ps in self.csl_names.items()
+            if (s := similarity(key, other))
+            for p in ps
+        ]
+        return sorted(out, key=lambda x: -x[1])
+
+
+def _add(table: dict[str, list[Hit]], key: str, hit: Hit) -> None:
+    bucket = table.setdefault(key, [])
+    if all(h.entity_id != hit.entity_id for h in bucket):
+        bucket.append(hit)

@@ -1,0 +1,124 @@
+"""Read the data folder: parse, validate against the schema, check integrity and digests."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from feeds import checks, manifest
+from feeds.build import Parts, build
+from feeds.errors import FeedError, Problem
+from feeds.feedset import FeedSet
+from feeds.model import FeedVersion
+from feeds.schema import validate
+
+ENV_DIR = "ICTS_SCAN_FEEDS_DIR"
+PACKAGED_DIR = Path(__file__).parent / "data"
+SCHEMA_FILE = "schema.json"
+
+
+def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    """The data folder: ``path``, else $ICTS_SCAN_FEEDS_DIR, else the one shipped in the package."""
+    if path is not None:
+        return Path(path)
+    env = os.environ.get(ENV_DIR)
+    return Path(env) if env else PACKAGED_DIR
+
+
+@dataclass
+class Raw:
+    """What was read from disk, before indexing."""
+
+    root: Path
+    docs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
+    manifest: dict[str, Any] | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read(root: Path) -> Raw:
+    """Parse and schema-check every data file; problems are collected, not raised."""
+    raw = Raw(root)
+    if not root.is_dir():
+        raw.problems.append(Problem(str(root), None, None, "data folder not found"))
+        return raw
+    for name in [*manifest.data_files(root), manifest.MANIFEST]:
+        path = root / name
+        if name == manifest.MANIFEST and not path.exists():
+            continue  # reported by inspect() when digests are checked
+        try:
+            blob = path.read_bytes()
+        except OSError as exc:
+            raw.problems.append(Problem(name, None, None, f"cannot read: {exc.strerror or exc}"))
+            continue
+        if name != manifest.MANIFEST:
+            raw.digests[name] = manifest.digest(blob)
+        try:
+            doc = json.loads(blob.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raw.problems.append(Problem(name, None, None, f"not UTF-8 (byte {exc.start})"))
+            continue
+        except json.JSONDecodeError as exc:
+            raw.problems.append(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                )
+            )
+            continue
+        if name == SCHEMA_FILE:
+            continue  # the schema describes the others; its digest still counts
+        problems = validate(name, doc)
+        raw.problems.extend(problems)
+        if problems:
+            continue
+        if name == manifest.MANIFEST:
+            raw.manifest = doc
+        else:
+            raw.docs[name] = doc
+    return raw
+
+
+def inspect(
+    path: str | os.PathLike[str] | None = None, *, check_digests: bool = True
+) -> tuple[FeedSet | None, list[Problem]]:
+    """Every problem of the feed (for ``feeds verify``) and the FeedSet when there are none."""
+    raw = read(data_dir(path))
+    parts = build(raw.docs)
+    problems = list(raw.problems)
+    if not raw.problems:
+        problems.extend(checks.check(parts))
+    if check_digests and not problems:
+        if raw.manifest is None:
+            problems.append(
+                Problem(
+                    manifest.MANIFEST, None, None, "missing; run `icts-scan feeds verify --rehash`"
+                )
+            )
+        else:
+            problems.extend(manifest.compare(raw.manifest, raw.digests))
+    if problems:
+        return None, problems
+    return _feedset(raw, parts), []
+
+
+def load(path: str | os.PathLike[str] | None = None, *, check_digests: bool = True) -> FeedSet:
+    """Load, validate and index the feed; raises FeedError naming file, record and field."""
+    feedset, problems = inspect(path, check_digests=check_digests)
+    if feedset is None:
+        raise FeedError(problems)
+    return feedset
+
+
+def as_of(docs: dict[str, dict[str, Any]]) -> str:
+    return max((str(d.get("as_of", "")) for d in docs.values()), default="")
+
+
+def _feedset(raw: Raw, parts: Parts) -> FeedSet:
+    version = FeedVersion(content_hash=manifest.content_hash(raw.digests), as_of=as_of(raw.docs))
+    return FeedSet(parts, version=version, root=raw.root, digests=dict(raw.digests))

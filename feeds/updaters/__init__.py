@@ -1,0 +1,1 @@
+"""Updaters: turn raw official downloads into feed snapshots (tested on saved raw inputs)."""
