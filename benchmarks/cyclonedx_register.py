@@ -15,16 +15,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cyclonedx.model.bom import Bom  # noqa: E402
-from cyclonedx.model.component import Component, ComponentType  # noqa: E402
-from cyclonedx.model.dependency import Dependency  # noqa: E402
+from cyclonedx.model.bom import Bom
+from cyclonedx.model.component import Component, ComponentType
+from cyclonedx.model.dependency import Dependency
 
-from sbom.export.cyclonedx_lib import indexed_bom  # noqa: E402
+from sbom.export.cyclonedx_lib import indexed_bom
 
 
 def _fill(bom: Bom, n: int) -> None:
     comps = [
-        Component(type=ComponentType.LIBRARY, name=f"p{i}", version="1.0", bom_ref=f"pkg:npm/p{i}@1.0")
+        Component(
+            type=ComponentType.LIBRARY, name=f"p{i}", version="1.0", bom_ref=f"pkg:npm/p{i}@1.0"
+        )
         for i in range(n)
     ]
     # Bypass the sorted-set insertion cost of the model; we time registration only.

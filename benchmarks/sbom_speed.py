@@ -45,7 +45,9 @@ REAL = [
 def _timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
     """Wall seconds and exit code of a command."""
     t0 = time.perf_counter()
-    rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env).returncode
+    rc = subprocess.run(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    ).returncode
     return time.perf_counter() - t0, rc
 
 
@@ -80,44 +82,68 @@ def real_lockfiles(runs: int) -> None:
                 continue
             folder = _stage(rel, tmp)
             ours_out = folder.parent / (folder.name + ".ours.json")
-            ours_cmd = [sys.executable, "-m", "scanner", "sbom", str(folder), "--no-git", "-o", str(ours_out)]
+            ours_cmd = [
+                sys.executable,
+                "-m",
+                "scanner",
+                "sbom",
+                str(folder),
+                "--no-git",
+                "-o",
+                str(ours_out),
+            ]
             ours = statistics.median(_timed(ours_cmd)[0] for _ in range(runs))
             n = len(_purls(ours_out))
             line = f"{rel:58} {n:>5} {ours:>7.3f}"
             if cdxgen:
                 cdx_out = folder.parent / (folder.name + ".cdxgen.json")
-                cdx_cmd = [cdxgen, "--no-install-deps", "--no-recurse", "--lifecycle", "pre-build",
-                           "-o", str(cdx_out), str(folder)]
+                cdx_cmd = [
+                    cdxgen,
+                    "--no-install-deps",
+                    "--no-recurse",
+                    "--lifecycle",
+                    "pre-build",
+                    "-o",
+                    str(cdx_out),
+                    str(folder),
+                ]
                 times = [_timed(cdx_cmd, env)[0] for _ in range(max(1, runs // 2))]
                 theirs = statistics.median(times)
                 same = "?"
                 if cdx_out.exists():
                     a, b = _purls(ours_out), _purls(cdx_out)
-                    same = "yes" if a == b else f"no (ours-only {len(a - b)}, cdxgen-only {len(b - a)})"
+                    same = (
+                        "yes"
+                        if a == b
+                        else f"no (ours-only {len(a - b)}, cdxgen-only {len(b - a)})"
+                    )
                 line += f" {theirs:>9.3f} {theirs / ours:>5.1f}x  {same}"
             print(line, flush=True)
 
 
 def _npm_lock(names: list[str]) -> str:
-    pkgs = {"": {"name": "app", "version": "1.0.0", "dependencies": {n: "^1.0.0" for n in names[:20]}}}
+    pkgs = {
+        "": {"name": "app", "version": "1.0.0", "dependencies": dict.fromkeys(names[:20], "^1.0.0")}
+    }
     for n in names:
         pkgs[f"node_modules/{n}"] = {
             "version": "1.0.0",
             "resolved": f"https://registry.npm.invalid/{n}/-/{n}-1.0.0.tgz",
             "integrity": "sha512-" + "A" * 86 + "==",
         }
-    return json.dumps({"name": "app", "lockfileVersion": 3, "requires": True, "packages": pkgs}, indent=2)
+    return json.dumps(
+        {"name": "app", "lockfileVersion": 3, "requires": True, "packages": pkgs}, indent=2
+    )
 
 
 def _cargo_lock(names: list[str]) -> str:
-    parts = ["version = 3\n"]
-    for n in names:
-        parts.append(
-            f'\n[[package]]\nname = "{n}"\nversion = "1.0.0"\n'
-            'source = "registry+https://github.com/rust-lang/crates.io-index"\n'
-            f'checksum = "{"a" * 64}"\n'
-        )
-    return "".join(parts)
+    entries = (
+        f'\n[[package]]\nname = "{n}"\nversion = "1.0.0"\n'
+        'source = "registry+https://github.com/rust-lang/crates.io-index"\n'
+        f'checksum = "{"a" * 64}"\n'
+        for n in names
+    )
+    return "version = 3\n" + "".join(entries)
 
 
 def synthetic(lockfiles: int, packages: int) -> None:

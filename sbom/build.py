@@ -72,14 +72,27 @@ def inventory_from_files(
     """Parse the given files (relative to root) and merge them."""
     parsers = parsers if parsers is not None else default_parsers()
     results: list[ParseResult] = []
-    files: list[SourceFile] = []
+    files: dict[str, list[SourceFile]] = {}
     for rel, parser in plan(relpaths, parsers):
         abspath = os.path.join(root, *rel.split("/"))
         source, result = read_and_parse(abspath, rel, parser, max_bytes)
         results.append(result)
         if source is not None:
-            files.append(source)
-    return merge(os.path.abspath(root), results, files, extra_issues)
+            files.setdefault(rel, []).append(source)
+    return merge(os.path.abspath(root), results, _one_record_per_use(files), extra_issues)
+
+
+def _one_record_per_use(files: dict[str, list[SourceFile]]) -> list[SourceFile]:
+    """Drop empty records where another parser of the same file found something.
+
+    Two formats can share a file name (yarn.lock classic vs berry): the one that does
+    not recognize the content returns nothing, and recording it would only confuse.
+    """
+    out: list[SourceFile] = []
+    for records in files.values():
+        useful = [r for r in records if r.components] or records[:1]
+        out.extend(useful)
+    return out
 
 
 def inventory_from_tree(

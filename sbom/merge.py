@@ -8,11 +8,17 @@ from sbom.model import (
     SCOPE_RANK,
     Component,
     Inventory,
+    Location,
     ParseIssue,
     ParseResult,
     Relationship,
     SourceFile,
 )
+
+
+def location_key(loc: Location) -> tuple[str, int]:
+    """Sort key for locations; an unknown line sorts first (None is not comparable to int)."""
+    return (loc.path, loc.line or 0)
 
 
 def _edge_key(r: Relationship) -> tuple[str, str]:
@@ -52,7 +58,7 @@ def merge_component(a: Component, b: Component) -> Component:
         source_kind=a.source_kind,
         source_url=a.source_url or b.source_url,
         requirement=a.requirement or b.requirement,
-        locations=tuple(sorted(set(a.locations) | set(b.locations))),
+        locations=tuple(sorted(set(a.locations) | set(b.locations), key=location_key)),
     )
 
 

@@ -18,7 +18,9 @@ def formats_table() -> str:
     for p in PARSERS:
         patterns = ", ".join(f"`{x}`" for x in p.PATTERNS)
         when = (
-            "no lockfile (" + ", ".join(f"`{x}`" for x in p.SUPERSEDED_BY) + ") in its folder or above"
+            "no lockfile ("
+            + ", ".join(f"`{x}`" for x in p.SUPERSEDED_BY)
+            + ") in its folder or above"
             if p.SUPERSEDED_BY
             else "always"
         )

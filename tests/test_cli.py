@@ -31,7 +31,10 @@ def test_sbom_of_a_tree_to_file(tmp_path: Path, capsys: pytest.CaptureFixture[st
     out = tmp_path / "bom.json"
     assert main(["sbom", str(tmp_path), "--no-git", "-o", str(out), "--reproducible"]) == 0
     doc = json.loads(out.read_text())
-    assert [c["purl"] for c in doc["components"]] == ["pkg:cargo/app@0.1.0", "pkg:cargo/serde@1.0.0"]
+    assert [c["purl"] for c in doc["components"]] == [
+        "pkg:cargo/app@0.1.0",
+        "pkg:cargo/serde@1.0.0",
+    ]
     assert "2 components from 1 files" in capsys.readouterr().err
 
 
@@ -54,7 +57,9 @@ def test_broken_file_is_an_issue_and_strict_exits_3(
     err = capsys.readouterr().err
     assert "bad/Cargo.lock:2:" in err and "invalid TOML" in err
     assert len(json.loads((tmp_path / "o.json").read_text())["components"]) == 2
-    assert main(["sbom", str(tmp_path), "--no-git", "--strict", "-o", str(tmp_path / "o.json")]) == 3
+    assert (
+        main(["sbom", str(tmp_path), "--no-git", "--strict", "-o", str(tmp_path / "o.json")]) == 3
+    )
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:

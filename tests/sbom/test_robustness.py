@@ -54,7 +54,9 @@ def test_mutated_real_files(parser: Parser, seed: int) -> None:
         if op < 0.4 and data:
             del data[pos : pos + rng.randint(1, 64)]
         elif op < 0.8:
-            data[pos:pos] = rng.choice([b"{", b"}", b"[", b"\"", b"\n", b":", b"=", b"  ", b"@", b"\x00"])
+            data[pos:pos] = rng.choice(
+                [b"{", b"}", b"[", b'"', b"\n", b":", b"=", b"  ", b"@", b"\x00"]
+            )
         else:
             data = data[:pos]  # truncation
     _parse_strictly(parser, bytes(data))
@@ -67,7 +69,7 @@ def test_core_turns_everything_into_issues(parser: Parser) -> None:
         b"\xff\xfe\x00garbage",
         b"\xc3\x28 invalid utf-8",
         b"[" * 100000,
-        b"{\"a\":" * 50000,
+        b'{"a":' * 50000,
         b"a:\n" + b"  " * 10000 + b"b: 1\n",
         b"\x00\x01\x02binary",
     ]
