@@ -38,7 +38,11 @@ REAL = [
     "yarn-v1/ElemeFE__element/yarn.lock",
     "pnpm-v9/youzan__vant/pnpm-lock.yaml",
     "python-uv/infiniflow__ragflow/uv.lock",
-    "go-mod/kubeedge__kubeedge/go.mod",
+    "go-vendor/kubeedge__kubeedge/go.mod",
+    "pnpm-v6/web-infra-dev__rspack/pnpm-lock.yaml",
+    "npm-shrinkwrap/firebase__firebase-tools/npm-shrinkwrap.json",
+    "yarn-berry/prettier__prettier/yarn.lock",
+    "bun-lock/honojs__hono/bun.lock",
 ]
 
 

@@ -14,10 +14,10 @@ from sbom.read import MAX_FILE_BYTES, read_and_parse
 
 
 def default_parsers() -> tuple[Parser, ...]:
-    """The registry tuple (imported lazily so that `import sbom` stays cheap)."""
-    from sbom.ecosystems import PARSERS
+    """Every format, each parser module imported only when a file needs it."""
+    from sbom.formats import LAZY_PARSERS
 
-    return PARSERS
+    return LAZY_PARSERS
 
 
 def _superseded(relpath: str, parser: Parser, folders: dict[str, set[str]]) -> bool:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import re
 
-from scripts.readme_tables import render
+from scripts.regenerate import formats_index, render
 from tests.conftest import REPO
 
 
 def test_generated_tables_are_current() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert render(readme) == readme, "run: python scripts/readme_tables.py"
+    assert render(readme) == readme, "run: python scripts/regenerate.py"
+
+
+def test_lazy_format_index_is_current() -> None:
+    index = (REPO / "sbom" / "formats_index.py").read_text(encoding="utf-8")
+    assert index == formats_index(), "run: python scripts/regenerate.py"
 
 
 def test_quick_start_is_two_commands_and_ci_runs_the_second() -> None:

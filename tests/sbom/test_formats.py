@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sbom.ecosystems import PARSERS
 from sbom.read import parse_bytes
+from sbom.registry import PARSERS
 from tests.sbom.truth import TRUTH_DIR, Case, load_cases
 
 CASES = load_cases()

@@ -10,7 +10,6 @@ import pytest
 
 from sbom.build import plan
 from sbom.ecosystems.javascript import (
-    PARSERS,
     _common,
     _yaml,
     bun_lock,
@@ -23,9 +22,19 @@ from sbom.ecosystems.javascript import (
 from sbom.errors import ParseError
 from sbom.loaders import load_yaml
 from sbom.model import Component, ParseResult
-from sbom.parser import Matcher
+from sbom.parser import Matcher, Parser
 from sbom.read import parse_bytes
 from tests.conftest import FIXTURES
+
+# The JavaScript formats, in registry order.
+PARSERS: tuple[Parser, ...] = (
+    package_lock,
+    yarn_lock,
+    yarn_berry_lock,
+    pnpm_lock,
+    bun_lock,
+    package_json,
+)
 
 FORMATS = FIXTURES / "formats"
 # Every generated sample (README.md of each fixture folder): (parser, path, file name).

@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from sbom.build import plan
-from sbom.ecosystems import PARSERS
 from sbom.ecosystems.python import (
     pdm_lock,
     pipfile_lock,
@@ -28,6 +27,7 @@ from sbom.errors import ParseError
 from sbom.model import Component, Hash, ParseResult, Relationship
 from sbom.parser import Matcher, Parser
 from sbom.read import parse_bytes
+from sbom.registry import PARSERS
 from tests.conftest import FIXTURES
 
 FORMATS = FIXTURES / "formats"

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sbom.ecosystems import PARSERS
 from sbom.errors import ParseError
 from sbom.parser import Parser
 from sbom.read import parse_bytes
+from sbom.registry import PARSERS
 from tests.sbom.truth import load_cases
 
 SAMPLES: dict[str, bytes] = {}

@@ -1,5 +1,1 @@
 """Elixir parsers."""
-
-from sbom.ecosystems.elixir import mix_lock
-
-PARSERS = (mix_lock,)

@@ -1,5 +1,1 @@
 """ruby parsers."""
-
-from sbom.ecosystems.ruby import gemfile_lock
-
-PARSERS = (gemfile_lock,)

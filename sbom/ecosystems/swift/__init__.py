@@ -1,5 +1,1 @@
 """Swift parsers."""
-
-from sbom.ecosystems.swift import package_resolved
-
-PARSERS = (package_resolved,)
