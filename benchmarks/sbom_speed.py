@@ -68,7 +68,8 @@ def _purls(path: Path) -> set[str]:
 def _stage(rel: str, tmp: Path) -> Path:
     """Copy one lockfile alone into a fresh folder so both tools see the same input."""
     src = CORPUS / rel
-    dest = tmp / rel.replace("/", "_")
+    # No dots in the folder name: cdxgen takes a path ending in ".json" for a file.
+    dest = tmp / rel.replace("/", "_").replace(".", "_")
     dest.mkdir()
     shutil.copy(src, dest / src.name)
     return dest
@@ -104,7 +105,6 @@ def real_lockfiles(runs: int) -> None:
                 cdx_cmd = [
                     cdxgen,
                     "--no-install-deps",
-                    "--no-recurse",
                     "--lifecycle",
                     "pre-build",
                     "-o",

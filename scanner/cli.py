@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
 from collections.abc import Sequence
 
@@ -47,10 +46,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
-    logging.basicConfig(
-        level=logging.WARNING - 10 * min(args.verbose, 2),
-        format="icts-scan: %(levelname)s: %(message)s",
-    )
+    if args.verbose:
+        # Imported only when asked for: without it, warnings still reach stderr through
+        # logging's last-resort handler, and short runs (pre-commit) skip the import.
+        import logging
+
+        logging.basicConfig(
+            level=logging.WARNING - 10 * min(args.verbose, 2),
+            format="icts-scan: %(levelname)s: %(message)s",
+        )
     if not getattr(args, "run", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
