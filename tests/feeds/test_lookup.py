@@ -6,6 +6,7 @@ from pathlib import Path
 
 import feeds
 from feeds.names import FUZZY_THRESHOLD, name_key, similarity
+from scanner.endpoints import endpoint
 
 
 def ids(results: tuple[feeds.Resolution, ...]) -> list[str]:
@@ -155,7 +156,8 @@ def test_infrastructure_and_cctld_hints(shipped: feeds.FeedSet) -> None:
     old = shipped.infrastructure_for("https://registry.npm.taobao.org/lodash")
     assert old is not None and old.status == "retired"
     assert shipped.infrastructure_for("https://pypi.tuna.tsinghua.edu.cn/simple").id == "tuna"  # type: ignore[union-attr]
-    assert shipped.infrastructure_for("https://registry.npmjs.org/") is None
+    # The public default registry (named only in the endpoint table) is no adversary mirror.
+    assert shipped.infrastructure_for(endpoint("npm").default + "/") is None
     assert shipped.cctld("https://example.рф/").id == "RU"  # type: ignore[union-attr]
     assert shipped.cctld("mirror.example.cn").id == "CN"  # type: ignore[union-attr]
     assert shipped.cctld("example.com.tw") is None  # Taiwan is not on either list

@@ -86,7 +86,7 @@ def _component(key: str, value: Any, path: str, line: int) -> tuple[Component | 
         repo = value[6] if len(value) > 6 and isinstance(value[6], str) else ""
         outer = value[7] if len(value) > 7 and isinstance(value[7], str) else None
         digest = hashes.from_hex("sha256", outer) if outer else None
-        # "hexpm:acme" is organization acme on hex.pm, which the hex purl spells as a namespace.
+        # "hexpm:acme" is organization acme on the Hex registry; the hex purl spells it as a namespace.
         org = repo.partition(":")[2] if repo.startswith("hexpm:") else None
         comp = Component(
             purl=purl.purl("hex", pkg, version, namespace=org),
