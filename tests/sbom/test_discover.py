@@ -149,3 +149,13 @@ def test_glob_lockfile_names() -> None:
     paths = ["a/pyproject.toml", "a/pylock.dev.toml", "b/pyproject.toml", "b/c/pyproject.toml"]
     jobs = plan(paths, (Manifest,))  # type: ignore[arg-type]
     assert [j[0] for j in jobs] == ["b/c/pyproject.toml", "b/pyproject.toml"]
+
+
+def test_oversized_file_is_an_issue_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "big").mkdir()
+    (tmp_path / "big" / "Cargo.lock").write_text(CARGO + "\n" * 4096)
+    (tmp_path / "Cargo.lock").write_text(CARGO)
+    inv = inventory_from_tree(str(tmp_path), use_git=False, max_bytes=1024)
+    assert [i.path for i in inv.issues] == ["big/Cargo.lock"]
+    assert "over the 1024-byte limit" in inv.issues[0].message
+    assert len(inv.components) == 2
