@@ -1,0 +1,102 @@
+"""What every enricher gets: the shared HTTP client, base URLs, tokens, the clock, offline mode."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from scanner.endpoints import base_url
+from scanner.enrich.model import Fact, SourceResult, SourceStatus, Strength
+from scanner.http import FetchError, HttpClient, JsonDoc
+
+
+def utc_iso(moment: datetime) -> str:
+    """A timestamp as ISO-8601 UTC with seconds."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@dataclass
+class Context:
+    """Shared state of one enrichment run. Enrichers read it and never mutate it."""
+
+    client: HttpClient
+    endpoints: Mapping[str, str] = field(default_factory=dict)
+    """The policy file's ``endpoints`` table (source → base URL)."""
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    offline: bool = False
+    root: str | None = None
+    """The scanned tree, for sources that read local files (git history, installed metadata)."""
+
+    def base(self, source: str) -> str:
+        """Base URL of a network source: config, then environment, then the default table."""
+        return base_url(source, self.endpoints, self.environ)
+
+    def token(self, name: str) -> str | None:
+        """A credential from the environment (never logged, never cached)."""
+        value = self.environ.get(name, "").strip()
+        return value or None
+
+
+class FactBuilder:
+    """Collects facts read from one document, stamped with its URL and fetch time."""
+
+    def __init__(self, purl: str, source: str, doc: JsonDoc | None = None, url: str | None = None):
+        self.purl = purl
+        self.source = source
+        self.url = doc.fetched.url if doc is not None else url
+        self.retrieved = utc_iso(doc.fetched.fetched_at) if doc is not None else ""
+        self.facts: list[Fact] = []
+
+    def add(
+        self,
+        kind: str,
+        value: object,
+        field_path: str,
+        strength: Strength,
+        subject: str | None = None,
+        **attrs: str,
+    ) -> None:
+        """Record a fact when ``value`` is a non-empty string (anything else is ignored)."""
+        if not isinstance(value, str):
+            return
+        text = value.strip()
+        if not text:
+            return
+        # Registry text is hostile input: bound it so that no report is flooded.
+        self.facts.append(
+            Fact(
+                purl=self.purl,
+                kind=kind,
+                value=text[:500],
+                field=field_path,
+                source=self.source,
+                url=self.url,
+                retrieved=self.retrieved,
+                strength=strength,
+                subject=subject,
+                attrs=tuple(sorted(attrs.items())),
+            )
+        )
+
+    def result(self) -> SourceResult:
+        """An ok result carrying the collected facts (deduplicated, order kept)."""
+        unique = tuple(dict.fromkeys(self.facts))
+        return SourceResult(SourceStatus(self.source, "ok", url=self.url), unique)
+
+
+def failed(source: str, error: FetchError) -> SourceResult:
+    """A FetchError as an *unknown* result: offline, not found, or an error with its reason."""
+    if error.reason.startswith("offline"):
+        status = "offline"
+    elif error.status == 404:
+        status = "not-found"
+    else:
+        status = "error"
+    return SourceResult(SourceStatus(source, status, error.reason, error.url))  # type: ignore[arg-type]
+
+
+def not_applicable(source: str) -> SourceResult:
+    """The source has nothing to say about this kind of component."""
+    return SourceResult(SourceStatus(source, "not-applicable"))

@@ -1,0 +1,108 @@
+"""Running the enrichers over an inventory: concurrent, one call per source and component."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from sbom.model import Component, Inventory
+from scanner.enrich.context import Context
+from scanner.enrich.model import Coverage, Enriched, Fact, Provenance, SourceResult, SourceStatus
+
+
+class Enricher(Protocol):
+    """A provenance source module: ``NAME``, ``ECOSYSTEMS`` and ``enrich``.
+
+    ``ECOSYSTEMS`` lists the purl types it reads (``("*",)`` for all). Sources with
+    ``PHASE = 2`` run after the registries and receive their facts (code hosts follow the
+    repository URLs that registries declared).
+    """
+
+    @property
+    def NAME(self) -> str: ...
+    @property
+    def ECOSYSTEMS(self) -> tuple[str, ...]: ...
+
+    def enrich(self, component: Component, ctx: Context) -> SourceResult:
+        """Facts about ``component``; failures come back as a non-ok status, never raised."""
+        ...
+
+
+class LaterEnricher(Enricher, Protocol):
+    """A phase-2 source: it also sees what phase 1 found."""
+
+    def enrich_with(
+        self, component: Component, ctx: Context, prior: Sequence[Fact]
+    ) -> SourceResult: ...
+
+
+def _applies(enricher: Enricher, component: Component) -> bool:
+    types = enricher.ECOSYSTEMS
+    return "*" in types or component.ecosystem in types
+
+
+def _safe(fn: Callable[[], SourceResult], source: str) -> SourceResult:
+    try:
+        return fn()
+    except Exception as exc:  # a bug in one source must not end the scan; it is reported
+        return SourceResult(
+            SourceStatus(source, "error", f"internal error: {type(exc).__name__}: {exc}")
+        )
+
+
+def enrich(
+    inventory: Inventory,
+    ctx: Context,
+    enrichers: Sequence[Enricher],
+    later: Sequence[LaterEnricher] = (),
+) -> Enriched:
+    """Provenance for every component of ``inventory``.
+
+    Components are already unique by purl, so each (package, version) is asked once;
+    identical requests from different components (one npm packument for two versions)
+    are shared by the HTTP client and its cache.
+    """
+    comps = inventory.components
+    facts: dict[str, list[Fact]] = defaultdict(list)
+    statuses: dict[str, list[SourceStatus]] = defaultdict(list)
+
+    def collect(jobs: list[tuple[Component, Callable[[], SourceResult], str]]) -> None:
+        results = ctx.client.map(lambda job: _safe(job[1], job[2]), jobs)
+        for (comp, _, _), result in zip(jobs, results, strict=True):
+            statuses[comp.purl].append(result.status)
+            facts[comp.purl].extend(result.facts)
+
+    def first(c: Component, e: Enricher) -> Callable[[], SourceResult]:
+        return lambda: e.enrich(c, ctx)
+
+    def second(c: Component, e: LaterEnricher) -> Callable[[], SourceResult]:
+        return lambda: e.enrich_with(c, ctx, tuple(facts[c.purl]))
+
+    collect([(c, first(c, e), e.NAME) for c in comps for e in enrichers if _applies(e, c)])
+    if later:
+        collect([(c, second(c, e), e.NAME) for c in comps for e in later if _applies(e, c)])
+    provenance = {
+        c.purl: Provenance(
+            c.purl,
+            tuple(dict.fromkeys(facts[c.purl])),
+            tuple(sorted(statuses[c.purl], key=lambda s: s.source)),
+        )
+        for c in comps
+    }
+    return Enriched(provenance, coverage(provenance))
+
+
+def coverage(provenance: dict[str, Provenance]) -> Coverage:
+    """Counts per source and status, and how many components at least one source answered."""
+    per: dict[str, Counter[str]] = defaultdict(Counter)
+    for prov in provenance.values():
+        for s in prov.statuses:
+            per[s.source][s.status] += 1
+    return Coverage(
+        components=len(provenance),
+        known=sum(1 for p in provenance.values() if p.known),
+        by_source=tuple(
+            (src, tuple(sorted(counts.items()))) for src, counts in sorted(per.items())
+        ),
+    )

@@ -1,0 +1,44 @@
+"""Enrichment test helpers: a loopback registry and a Context pointed at it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from scanner.cache import Cache
+from scanner.endpoints import ENDPOINTS
+from scanner.enrich.context import Context
+from scanner.http import HttpClient, HttpSettings
+from tests.conftest import FIXTURES
+from tests.loopback import LoopbackServer
+
+ENRICH_FIXTURES = FIXTURES / "enrich"
+FAST = HttpSettings(
+    connect_timeout=1.0, read_timeout=2.0, retries=1, backoff_base=0.01, backoff_max=0.02
+)
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    with LoopbackServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def make_ctx(server: LoopbackServer, tmp_path: Path) -> Iterator[Callable[..., Context]]:
+    """A Context whose every source points at the loopback server."""
+    clients: list[HttpClient] = []
+
+    def build(offline: bool = False, cache: bool = True, **env: str) -> Context:
+        settings = HttpSettings(**{**FAST.__dict__, "offline": offline})
+        client = HttpClient(settings, Cache(tmp_path / "cache.sqlite") if cache else None)
+        clients.append(client)
+        environ = {e.env: server.base_url for e in ENDPOINTS}
+        environ.update(env)
+        return Context(client=client, environ=environ, offline=offline)
+
+    yield build
+    for client in clients:
+        client.close()
