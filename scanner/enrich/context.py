@@ -100,3 +100,20 @@ def failed(source: str, error: FetchError) -> SourceResult:
 def not_applicable(source: str) -> SourceResult:
     """The source has nothing to say about this kind of component."""
     return SourceResult(SourceStatus(source, "not-applicable"))
+
+
+def open_context(
+    *,
+    endpoints: Mapping[str, str] | None = None,
+    offline: bool = False,
+    root: str | None = None,
+    cache_path: str | None = None,
+    use_cache: bool = True,
+) -> Context:
+    """A Context with a fresh client and the persistent cache; close it with ``ctx.client.close()``."""
+    from scanner.cache import Cache
+    from scanner.http import HttpSettings
+
+    cache = Cache(cache_path) if use_cache else None
+    client = HttpClient(HttpSettings(offline=offline), cache)
+    return Context(client=client, endpoints=dict(endpoints or {}), offline=offline, root=root)

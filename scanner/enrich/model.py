@@ -114,7 +114,8 @@ class Coverage:
 
     components: int
     known: int
-    by_source: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
+    by_source: dict[str, dict[str, int]] = field(default_factory=dict)
+    """source → status → number of components."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,7 +102,5 @@ def coverage(provenance: dict[str, Provenance]) -> Coverage:
     return Coverage(
         components=len(provenance),
         known=sum(1 for p in provenance.values() if p.known),
-        by_source=tuple(
-            (src, tuple(sorted(counts.items()))) for src, counts in sorted(per.items())
-        ),
+        by_source={src: dict(sorted(counts.items())) for src, counts in sorted(per.items())},
     )

@@ -1,0 +1,125 @@
+"""The policy file: ``[tool.icts-scan]`` in pyproject.toml or ``.icts-scan.toml``; unknown keys are errors."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sbom.errors import ParseError
+from sbom.loaders import load_toml
+from scanner.endpoints import ENDPOINTS
+
+PROFILES = ("icts", "connected-vehicles", "bulk-data")
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+
+
+class ConfigError(ValueError):
+    """A policy file that cannot be used: names the file and the key (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings from the policy file, with defaults."""
+
+    path: str | None = None
+    profile: str = "icts"
+    fail_on: str = "high"
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    offline: bool = False
+    endpoints: Mapping[str, str] = field(default_factory=dict)
+    waivers: tuple[Mapping[str, Any], ...] = ()
+
+
+# key → (type check, description) for error messages. Waivers are validated by the policy
+# module that applies them; here they only need to be a list of tables.
+_KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "profile": (str, "one of " + ", ".join(PROFILES)),
+    "fail-on": (str, "one of " + ", ".join(SEVERITIES)),
+    "include": (list, "a list of path globs"),
+    "exclude": (list, "a list of path globs"),
+    "offline": (bool, "true or false"),
+    "endpoints": (dict, "a table of source = base URL"),
+    "waivers": (list, "an array of tables"),
+}
+
+
+def find(root: str) -> str | None:
+    """``.icts-scan.toml`` in root, else a pyproject.toml with a [tool.icts-scan] table."""
+    dedicated = os.path.join(root, ".icts-scan.toml")
+    if os.path.isfile(dedicated):
+        return dedicated
+    pyproject = os.path.join(root, "pyproject.toml")
+    if os.path.isfile(pyproject):
+        try:
+            with open(pyproject, encoding="utf-8") as fh:
+                if "[tool.icts-scan" in fh.read():
+                    return pyproject
+        except (OSError, UnicodeDecodeError):
+            return None
+    return None
+
+
+def load(path: str | None) -> Config:
+    """Read and validate a policy file; ``None`` gives the defaults."""
+    if path is None:
+        return Config()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = load_toml(fh.read())
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except ParseError as exc:
+        where = f"{path}:{exc.line}" if exc.line else path
+        raise ConfigError(f"{where}: {exc.message}") from None
+    table: Any = doc
+    prefix = ""
+    if os.path.basename(path) == "pyproject.toml":
+        table = doc.get("tool", {}).get("icts-scan", {})
+        prefix = "tool.icts-scan."
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: {prefix or 'the file'} must be a table")
+    return _validate(path, prefix, table)
+
+
+def _validate(path: str, prefix: str, table: dict[str, Any]) -> Config:
+    for key, value in table.items():
+        if key not in _KEYS:
+            known = ", ".join(sorted(_KEYS))
+            raise ConfigError(f"{path}: unknown key '{prefix}{key}' (known: {known})")
+        kind, want = _KEYS[key]
+        if not isinstance(value, kind):
+            raise ConfigError(f"{path}: {prefix}{key} must be {want}")
+    profile = table.get("profile", "icts")
+    fail_on = table.get("fail-on", "high")
+    if profile not in PROFILES:
+        raise ConfigError(f"{path}: {prefix}profile must be one of {', '.join(PROFILES)}")
+    if fail_on not in SEVERITIES:
+        raise ConfigError(f"{path}: {prefix}fail-on must be one of {', '.join(SEVERITIES)}")
+    endpoints = table.get("endpoints", {})
+    sources = {e.source for e in ENDPOINTS}
+    for source, url in endpoints.items():
+        if source not in sources:
+            raise ConfigError(
+                f"{path}: unknown endpoint {prefix}endpoints.{source} (known: {', '.join(sorted(sources))})"
+            )
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            raise ConfigError(f"{path}: {prefix}endpoints.{source} must be an http(s) URL")
+    for name in ("include", "exclude"):
+        if not all(isinstance(p, str) for p in table.get(name, [])):
+            raise ConfigError(f"{path}: {prefix}{name} must be a list of strings")
+    waivers = table.get("waivers", [])
+    if not all(isinstance(w, dict) for w in waivers):
+        raise ConfigError(f"{path}: {prefix}waivers must be an array of tables ([[...waivers]])")
+    return Config(
+        path=path,
+        profile=profile,
+        fail_on=fail_on,
+        include=tuple(table.get("include", [])),
+        exclude=tuple(table.get("exclude", [])),
+        offline=bool(table.get("offline", False)),
+        endpoints=dict(endpoints),
+        waivers=tuple(waivers),
+    )

@@ -1,0 +1,11 @@
+"""The enricher registry: every provenance source, listed explicitly, in the order they run."""
+
+from __future__ import annotations
+
+from scanner.enrich import npm
+from scanner.enrich.run import Enricher, LaterEnricher
+
+# Phase 1: registries and local sources, per component.
+ENRICHERS: tuple[Enricher, ...] = (npm,)
+# Phase 2: sources that follow what phase 1 found (code hosts of declared repositories).
+LATER: tuple[LaterEnricher, ...] = ()
