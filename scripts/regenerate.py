@@ -31,7 +31,22 @@ def formats_table() -> str:
     return "\n".join(rows)
 
 
-TABLES = {"formats": formats_table}
+def endpoints_table() -> str:
+    """Markdown table of every network source, its override variable and config key."""
+    from scanner.endpoints import ENDPOINTS
+
+    rows = [
+        "| source | what | environment variable | config key | cached for |",
+        "|---|---|---|---|---|",
+    ]
+    for e in ENDPOINTS:
+        hours = e.ttl / 3600
+        ttl = f"{hours / 24:g} d" if hours >= 24 else f"{hours:g} h"
+        rows.append(f"| `{e.source}` | {e.about} | `{e.env}` | `{e.config_key}` | {ttl} |")
+    return "\n".join(rows)
+
+
+TABLES = {"formats": formats_table, "endpoints": endpoints_table}
 
 
 def render(readme: str) -> str:
