@@ -1,0 +1,30 @@
+"""The checks, one module each, in the order their findings are reported."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from scanner.assess.checks import (
+    collaboration,
+    development,
+    individual,
+    maintenance,
+    prohibition,
+    supply_path,
+    unknown,
+)
+from scanner.assess.model import CheckRecord, Finding
+from scanner.assess.subject import Subject
+
+CHECKS: tuple[tuple[CheckRecord, Callable[[Subject], list[Finding]]], ...] = tuple(
+    (m.RECORD, m.run)
+    for m in (
+        prohibition,
+        development,
+        maintenance,
+        collaboration,
+        supply_path,
+        individual,
+        unknown,
+    )
+)

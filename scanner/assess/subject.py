@@ -1,0 +1,189 @@
+"""What every check looks at: one component, its provenance, its entity links, and the feeds."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from feeds import FeedSet
+from sbom.model import Component
+from scanner.assess.links import Link
+from scanner.assess.model import TIER_RANK, TIER_SEVERITY, CheckRecord, Evidence, Finding, Tier
+from scanner.enrich.model import Provenance
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A component under assessment."""
+
+    component: Component
+    provenance: Provenance
+    links: tuple[Link, ...]
+    feeds: FeedSet
+    profile: str
+    paths: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class EntityCase:
+    """All links of one component to one entity, and the check that owns them."""
+
+    entity: str
+    links: tuple[Link, ...]
+    tier: Tier
+    check: str
+
+
+def _lower(tier: Tier) -> Tier:
+    order: list[Tier] = ["informational", "weak", "medium", "strong", "prohibition"]
+    return order[max(0, order.index(tier) - 1)]
+
+
+def entity_cases(subject: Subject) -> list[EntityCase]:
+    """Links grouped per entity; the strongest evidence decides which check reports it."""
+    groups: dict[str, list[Link]] = defaultdict(list)
+    for link in subject.links:
+        groups[link.resolution.entity.id].append(link)
+    cases = []
+    for entity, links in sorted(groups.items()):
+        best = max(links, key=lambda lk: TIER_RANK[lk.tier])
+        tier = best.tier
+        if best.resolution.link == "collaboration":
+            # Working with a linked entity is a weaker ground than being developed by one.
+            cases.append(EntityCase(entity, tuple(links), _lower(tier), "collaboration"))
+        elif tier == "strong" and any(
+            lk.resolution.prohibitions for lk in links if lk.tier == "strong"
+        ):
+            cases.append(EntityCase(entity, tuple(links), "prohibition", "prohibition"))
+        elif tier == "strong":
+            cases.append(EntityCase(entity, tuple(links), tier, "development"))
+        elif tier == "medium":
+            cases.append(EntityCase(entity, tuple(links), tier, "maintenance"))
+        else:
+            cases.append(EntityCase(entity, tuple(links), tier, "individual"))
+    return cases
+
+
+def confidence(links: tuple[Link, ...]) -> str:
+    """Independent sources agreeing raise confidence; unverified feed facts lower it."""
+    origins = {lk.origin for lk in links}
+    if not any(lk.resolution.verified for lk in links):
+        return "low"
+    return "high" if len(origins) >= 2 else "medium"
+
+
+def feed_evidence(link: Link) -> list[Evidence]:
+    """The knowledge-base side: the identifier matched and each step up the ownership chain."""
+    res = link.resolution
+    out = []
+    if res.match is not None:
+        src = res.match.sources[0] if res.match.sources else None
+        out.append(
+            Evidence(
+                "feed",
+                f"identifier {res.match.kind}",
+                res.match.value,
+                "feeds",
+                src.url if src else None,
+                getattr(src, "as_of", None),
+                "feed",
+                "" if res.match.verified else "unverified in the knowledge base",
+            )
+        )
+    for step in res.chain:
+        src = (step.relation_sources or step.jurisdiction_sources or (None,))[0]
+        note = (
+            f"{step.relation} of the next entity"
+            if step.relation
+            else f"jurisdiction {step.jurisdiction}"
+        )
+        out.append(
+            Evidence(
+                "feed",
+                "entity",
+                step.entity.id,
+                "feeds",
+                src.url if src else None,
+                getattr(src, "as_of", None),
+                "feed",
+                note,
+            )
+        )
+    return out
+
+
+def entity_finding(subject: Subject, case: EntityCase, **fields: object) -> Finding:
+    """A Finding for an entity case, with evidence from both sides and the chain."""
+    best = max(case.links, key=lambda lk: TIER_RANK[lk.tier])
+    res = best.resolution
+    evidence = [link.evidence for link in case.links] + feed_evidence(best)
+    comp = subject.component
+    return Finding(
+        purl=comp.purl,
+        entity=case.entity,
+        entity_name=res.entity.name,
+        jurisdiction=res.jurisdiction,
+        chain=tuple(step.entity.id for step in res.chain),
+        confidence=confidence(case.links),  # type: ignore[arg-type]
+        evidence=tuple(dict.fromkeys(evidence)),
+        locations=tuple((loc.path, loc.line) for loc in comp.locations),
+        paths=subject.paths,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def describe(case: EntityCase) -> str:
+    """One sentence: what ties the component to the entity, and how the entity is linked."""
+    best = max(case.links, key=lambda lk: TIER_RANK[lk.tier])
+    res = best.resolution
+    ev = best.evidence
+    basis = {
+        "namespace": f"its registry namespace {ev.value}",
+        "repository-owner": f"the repository owner in {ev.value}",
+        "owner": f"the registry account {ev.value}",
+        "owner-team": f"the owning team {ev.value}",
+        "organization": f"the registry organization {ev.value}",
+        "declared-organization": f"the declared organization {ev.value!r}",
+        "email-domain": f"the address {ev.value} ({ev.field})",
+        "commit-email-domain": f"commits from {ev.value}",
+        "trusted-publisher": f"the trusted publisher {ev.value}",
+        "repository": f"the source repository {ev.value}",
+        "web-domain": f"the web domain of {ev.value}",
+        "name-pattern": f"its package name {ev.value}",
+        "declared-employer": f"a maintainer's declared employer {ev.value!r}",
+    }.get(best.basis, ev.value)
+    top = res.chain[-1].entity.name if res.chain else res.entity.name
+    how = {
+        "direct": f"which is in {res.jurisdiction}",
+        "ownership": f"part of {top} ({res.jurisdiction})",
+        "collaboration": f"which works with {top} ({res.jurisdiction})",
+    }.get(res.link or "", f"linked to {res.jurisdiction}")
+    more = len({lk.origin for lk in case.links}) - 1
+    extra = f"; {more} more independent source(s) agree" if more > 0 else ""
+    return f"Tied to {res.entity.name} through {basis}, {how}{extra}."
+
+
+def entity_check(subject: Subject, record: CheckRecord) -> list[Finding]:
+    """The findings of an entity-based check: one per entity whose case it owns."""
+    return [
+        entity_finding(
+            subject,
+            case,
+            check=record.id,
+            outcome=record.outcome,
+            tier=case.tier,
+            severity=TIER_SEVERITY[case.tier],
+            reason=describe(case),
+            provision=_provision(record, case),
+            remediation=record.remediation,
+        )
+        for case in entity_cases(subject)
+        if case.check == record.id
+    ]
+
+
+def _provision(record: CheckRecord, case: EntityCase) -> str:
+    prohibitions = {p.id: p for lk in case.links for p in lk.resolution.prohibitions}
+    if record.id == "prohibition" and prohibitions:
+        return "; ".join(f"{p.title} ({p.citation.text})" for p in prohibitions.values())
+    return record.provision
