@@ -1,0 +1,163 @@
+"""A scan from request to result: inventory, enrichment, assessment, policy — with stage statuses."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timezone
+from fnmatch import fnmatchcase
+
+from feeds import FeedSet
+from sbom import __version__
+from sbom.model import Inventory
+from scanner.assess.model import Finding
+from scanner.assess.policy import WaiverUse, apply_waivers, parse_waivers
+from scanner.assess.run import assess
+from scanner.config import Config
+from scanner.enrich.model import Enriched
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    """What to scan and how."""
+
+    path: str = "."
+    sbom: str | None = None
+    config: Config = field(default_factory=Config)
+    offline: bool = False
+    network: bool = True
+    """False skips enrichment entirely (every component's provenance stays unknown)."""
+    today: date | None = None
+
+
+@dataclass(frozen=True)
+class Stage:
+    """How one stage went: ``ok``, ``partial`` (some inputs or sources failed) or ``skipped``."""
+
+    name: str
+    status: str
+    seconds: float
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Everything a report needs."""
+
+    inventory: Inventory
+    enriched: Enriched
+    findings: tuple[Finding, ...]
+    waivers: tuple[WaiverUse, ...]
+    stages: tuple[Stage, ...]
+    profile: str
+    fail_on: str
+    feed_version: str
+    tool_version: str
+    started: str
+    finished: str
+
+    @property
+    def incomplete(self) -> bool:
+        """True when any stage could not fully do its work (unknowns remain)."""
+        return any(s.status != "ok" for s in self.stages)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _filter(inv: Inventory, include: tuple[str, ...], exclude: tuple[str, ...]) -> Inventory:
+    """Keep components found in at least one included, non-excluded file."""
+    if not include and not exclude:
+        return inv
+
+    def keep(path: str) -> bool:
+        if include and not any(fnmatchcase(path, p) for p in include):
+            return False
+        return not any(fnmatchcase(path, p) for p in exclude)
+
+    comps = []
+    for c in inv.components:
+        locations = tuple(loc for loc in c.locations if keep(loc.path))
+        if locations:
+            comps.append(replace(c, locations=locations))
+    kept = {c.purl for c in comps}
+    rels = tuple(
+        r for r in inv.relationships if r.target in kept and (not r.source or r.source in kept)
+    )
+    files = tuple(f for f in inv.files if keep(f.path))
+    return replace(inv, components=tuple(comps), relationships=rels, files=files)
+
+
+def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
+    """Run every stage; failures of sources are recorded, never raised."""
+    from scanner.enrich.context import open_context
+    from scanner.enrich.run import enrich
+    from scanner.enrich.sources import ENRICHERS, LATER
+
+    cfg = request.config
+    started = _now()
+    stages: list[Stage] = []
+    waivers = parse_waivers(cfg.waivers, cfg.path)
+
+    t0 = time.perf_counter()
+    if request.sbom:
+        from sbom.ingest import ingest_file
+
+        inventory = ingest_file(request.sbom)
+    else:
+        from sbom.build import inventory_from_tree
+
+        inventory = inventory_from_tree(request.path)
+    inventory = _filter(inventory, cfg.include, cfg.exclude)
+    errors = [i for i in inventory.issues if i.severity == "error"]
+    stages.append(
+        Stage(
+            "inventory",
+            "partial" if errors else "ok",
+            time.perf_counter() - t0,
+            f"{len(inventory.components)} components from {len(inventory.files)} files"
+            + (f"; {len(errors)} files could not be read" if errors else ""),
+        )
+    )
+
+    t0 = time.perf_counter()
+    if request.network or request.offline:
+        ctx = open_context(
+            endpoints=cfg.endpoints,
+            offline=request.offline or cfg.offline,
+            root=None if request.sbom else request.path,
+        )
+        try:
+            enriched = enrich(inventory, ctx, ENRICHERS, LATER)
+        finally:
+            ctx.client.close()
+        cov = enriched.coverage
+        status = "ok" if cov.known == cov.components else "partial"
+        detail = f"provenance known for {cov.known} of {cov.components} components"
+    else:
+        enriched = Enriched()
+        status, detail = "skipped", "no provenance lookups (--no-network)"
+    stages.append(Stage("enrichment", status, time.perf_counter() - t0, detail))
+
+    t0 = time.perf_counter()
+    findings = assess(inventory, enriched, feeds, cfg.profile)
+    present = {
+        c.purl: tuple(f"{h.alg.lower().replace('-', '')}:{h.value}" for h in c.hashes)
+        for c in inventory.components
+    }
+    findings, uses = apply_waivers(findings, waivers, present, request.today or date.today())
+    stages.append(Stage("assessment", "ok", time.perf_counter() - t0, f"{len(findings)} findings"))
+    return ScanResult(
+        inventory=inventory,
+        enriched=enriched,
+        findings=tuple(findings),
+        waivers=tuple(uses),
+        stages=tuple(stages),
+        profile=cfg.profile,
+        fail_on=cfg.fail_on,
+        feed_version=feeds.version.label,
+        tool_version=__version__,
+        started=started,
+        finished=_now(),
+    )

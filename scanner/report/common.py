@@ -1,0 +1,52 @@
+"""Shared report helpers: finding fingerprints, counts, plain-data views of the result."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import asdict
+from typing import Any
+
+from scanner.assess.model import SEVERITY_RANK, Finding
+from scanner.pipeline import ScanResult
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+
+
+def fingerprint(finding: Finding) -> str:
+    """Stable across versions and lockfile moves: check, package (no version), entity."""
+    return hashlib.sha256(finding.identity.encode()).hexdigest()[:16]
+
+
+def counts(result: ScanResult) -> dict[str, Any]:
+    """Totals by severity, check and entity (waived findings counted apart)."""
+    active = [f for f in result.findings if not f.waiver]
+    by_sev: Counter[str] = Counter(f.severity for f in active)
+    return {
+        "findings": len(active),
+        "waived": len(result.findings) - len(active),
+        "by_severity": {s: by_sev.get(s, 0) for s in SEVERITIES},
+        "by_check": dict(sorted(Counter(f.check for f in active).items())),
+        "by_entity": dict(
+            sorted(
+                Counter(f.entity for f in active if f.entity).items(),
+                key=lambda kv: (-kv[1], kv[0]),
+            )
+        ),
+        "by_jurisdiction": dict(
+            sorted(Counter(f.jurisdiction for f in active if f.jurisdiction).items())
+        ),
+        "at_or_above_fail_on": sum(
+            1 for f in active if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[result.fail_on]
+        ),
+    }
+
+
+def finding_data(finding: Finding) -> dict[str, Any]:
+    """A finding as plain data for JSON-like outputs."""
+    data = asdict(finding)
+    data["id"] = fingerprint(finding)
+    data["locations"] = [{"path": p, "line": line} for p, line in finding.locations]
+    data["paths"] = [list(p) for p in finding.paths]
+    data["chain"] = list(finding.chain)
+    return data

@@ -1,0 +1,69 @@
+"""`icts-scan scan` end to end without network: reports, exit codes, policy file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from scanner.cli import main
+from tests.conftest import REPO
+
+LOCK = {
+    "name": "app",
+    "lockfileVersion": 3,
+    "packages": {
+        "": {"name": "app", "dependencies": {"@antv/g2": "^5.0.0", "left-pad": "^1.0.0"}},
+        "node_modules/@antv/g2": {"version": "5.0.0"},
+        "node_modules/left-pad": {"version": "1.0.0"},
+    },
+}
+SCHEMA = json.loads((REPO / "scanner" / "report" / "schema" / "report-1.json").read_text())
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "package-lock.json").write_text(json.dumps(LOCK))
+    return tmp_path
+
+
+def test_json_report_is_schema_valid_and_exit_code_follows_fail_on(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report.json"
+    code = main(
+        ["scan", str(project), "--no-network", "--report", f"json={out}", "--report", "table"]
+    )
+    assert code == 1
+    doc = json.loads(out.read_text())
+    jsonschema.validate(doc, SCHEMA)
+    dev = [f for f in doc["findings"] if f["check"] == "development"]
+    assert [(f["purl"], f["entity"], f["severity"]) for f in dev] == [
+        ("pkg:npm/%40antv/g2@5.0.0", "antv", "high")
+    ]
+    # Without lookups left-pad's provenance is unknown (never clean); g2 is already linked.
+    assert {f["purl"] for f in doc["findings"] if f["check"] == "unknown"} == {
+        "pkg:npm/left-pad@1.0.0"
+    }
+    assert "development" in capsys.readouterr().out
+    assert main(["scan", str(project), "--no-network", "--fail-on", "critical"]) == 0
+    assert main(["scan", str(project), "--no-network", "--fail-on", "critical", "--strict"]) == 3
+
+
+def test_waiver_in_policy_file_clears_the_exit_code(project: Path) -> None:
+    (project / ".icts-scan.toml").write_text(
+        "[[waivers]]\n"
+        'id = "W-1"\npurl = "pkg:npm/%40antv/g2@5.0.0"\ncheck = "development"\n'
+        'reason = "reviewed"\napprover = "sec@example.invalid"\ndate = "2026-01-01"\nexpires = "2099-01-01"\n'
+    )
+    assert main(["scan", str(project), "--no-network"]) == 0
+
+
+def test_usage_errors(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", str(project), "--report", "pdf"]) == 2
+    assert main(["scan", str(project), "--report", "json", "--report", "table"]) == 2
+    (project / ".icts-scan.toml").write_text("surprise = 1\n")
+    assert main(["scan", str(project), "--no-network"]) == 2
+    assert "unknown key 'surprise'" in capsys.readouterr().err
