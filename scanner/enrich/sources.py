@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from scanner.enrich import npm
+from scanner.enrich import codehost, npm
 from scanner.enrich.run import Enricher, LaterEnricher
 
 # Phase 1: registries and local sources, per component.
 ENRICHERS: tuple[Enricher, ...] = (npm,)
 # Phase 2: sources that follow what phase 1 found (code hosts of declared repositories).
-LATER: tuple[LaterEnricher, ...] = ()
+LATER: tuple[LaterEnricher, ...] = (codehost,)
