@@ -83,6 +83,10 @@ def request_key(
     """A stable key for a request: method, URL without credentials, answer-changing headers."""
     wanted = {k.lower(): v for k, v in (headers or {}).items() if k.lower() in KEY_HEADERS}
     parts = [method.upper(), strip_credentials(url), *(f"{k}:{wanted[k]}" for k in sorted(wanted))]
+    # Hosts answer signed-in callers with more fields (GitLab's forked_from_project): keep
+    # such answers apart from anonymous ones. Only the presence is keyed, never the value.
+    if any(k.lower() in ("authorization", "private-token") for k in headers or {}):
+        parts.append("auth:yes")
     if body:
         parts.append(hashlib.sha256(body).hexdigest())
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
@@ -147,7 +151,7 @@ class Cache:
         for attempt in range(6):
             try:
                 return self._connect()
-            except sqlite3.OperationalError as exc:  # noqa: PERF203 - retried rarely
+            except sqlite3.OperationalError as exc:
                 # Busy: another process is creating or checkpointing; anything else
                 # (read-only, disk full, cannot open) is not corruption, so keep the file.
                 if _is_busy(exc) and attempt < 5:
@@ -185,7 +189,7 @@ class Cache:
             for attempt in range(8):
                 try:
                     return op(self._conn)
-                except sqlite3.OperationalError as exc:  # noqa: PERF203 - retried rarely
+                except sqlite3.OperationalError as exc:
                     if not _is_busy(exc):
                         log.warning("cache operation failed: %s", exc)
                         return default
