@@ -58,7 +58,8 @@ def test_provenance_json_then_offline_from_cache(
     assert "removed 1 entries" in capsys.readouterr().out
     assert main(["provenance", str(project), "--offline"]) == 0
     cold = json.loads(capsys.readouterr().out)
-    assert cold["coverage"] == {"components": 1, "known": 0, "by_source": {"npm": {"offline": 1}}}
+    assert cold["coverage"]["known"] == 0
+    assert cold["coverage"]["by_source"]["npm"] == {"offline": 1}
 
 
 def test_unknown_purl_and_bad_config_are_usage_errors(
