@@ -46,7 +46,35 @@ def endpoints_table() -> str:
     return "\n".join(rows)
 
 
-TABLES = {"formats": formats_table, "endpoints": endpoints_table}
+def checks_table() -> str:
+    """Markdown table of every check's record."""
+    from scanner.assess.checks import CHECKS
+    from scanner.assess.model import TIER_SEVERITY
+
+    rows = ["| check | question | outcome | severity | provision |", "|---|---|---|---|---|"]
+    for record, _ in CHECKS:
+        sev = " / ".join(TIER_SEVERITY[t] for t in record.tiers)
+        rows.append(
+            f"| `{record.id}` | {record.question} | {record.outcome} | {sev} | {record.provision} |"
+        )
+    return "\n".join(rows)
+
+
+def reports_table() -> str:
+    """Markdown table of every report format."""
+    from scanner.report.formats import REPORTERS
+
+    rows = ["| format | what | default file suffix |", "|---|---|---|"]
+    rows.extend(f"| `{r.NAME}` | {r.TITLE} | `{r.EXTENSION}` |" for r in REPORTERS)
+    return "\n".join(rows)
+
+
+TABLES = {
+    "formats": formats_table,
+    "endpoints": endpoints_table,
+    "checks": checks_table,
+    "reports": reports_table,
+}
 
 
 def render(readme: str) -> str:
