@@ -81,7 +81,8 @@ def render(readme: str) -> str:
     """README text with every generated block replaced by its current content."""
     for name, make in TABLES.items():
         pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(\n<!-- {name}:end -->)", re.S)
-        readme = pattern.sub(lambda m, make=make: m.group(1) + make() + m.group(2), readme)
+        body = make()
+        readme = pattern.sub(lambda m: m.group(1) + body + m.group(2), readme)
     return readme
 
 

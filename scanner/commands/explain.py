@@ -26,13 +26,14 @@ def run(args: argparse.Namespace) -> int:
         for record in records.values():
             print(f"{record.id:14} {record.title}")
         return 0
-    record = records.get(args.check)
-    if record is None:
+    found = records.get(args.check)
+    if found is None:
         print(
             f"icts-scan: error: unknown check {args.check!r} (known: {', '.join(records)})",
             file=sys.stderr,
         )
         return 2
+    record = found
     wrap = textwrap.TextWrapper(width=88, initial_indent="  ", subsequent_indent="  ")
     print(f"{record.id}: {record.title}")
     for label, text in (
