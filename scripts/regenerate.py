@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,12 +78,16 @@ TABLES = {
 }
 
 
+def _replacement(body: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: m.group(1) + body + m.group(2)
+
+
 def render(readme: str) -> str:
     """README text with every generated block replaced by its current content."""
     for name, make in TABLES.items():
         pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(\n<!-- {name}:end -->)", re.S)
-        body = make()
-        readme = pattern.sub(lambda m: m.group(1) + body + m.group(2), readme)
+        # A plain replacement string would interpret backslashes in the table text.
+        readme = pattern.sub(_replacement(make()), readme)
     return readme
 
 
