@@ -71,6 +71,14 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(
         "packagist", "https://packagist.org", "ICTS_SCAN_PACKAGIST_URL", DAY, about="Packagist"
     ),
+    # Composer v2 metadata lives on its own host; the p2 path on the main host is retired.
+    Endpoint(
+        "packagist-repo",
+        "https://repo.packagist.org",
+        "ICTS_SCAN_PACKAGIST_REPO_URL",
+        DAY,
+        about="Packagist Composer v2 metadata (p2)",
+    ),
     Endpoint(
         "goproxy",
         "https://proxy.golang.org",

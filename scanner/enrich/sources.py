@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
-from scanner.enrich import actions, codehost, depsdev, golang, maven, npm
+from scanner.enrich import (
+    actions,
+    codehost,
+    crates,
+    depsdev,
+    golang,
+    maven,
+    npm,
+    nuget,
+    packagist,
+    rubygems,
+)
 from scanner.enrich.run import Enricher, LaterEnricher
 
 # Phase 1: registries and local sources, per component.
-ENRICHERS: tuple[Enricher, ...] = (npm, maven, golang, actions, depsdev)
+ENRICHERS: tuple[Enricher, ...] = (
+    npm,
+    crates,
+    rubygems,
+    nuget,
+    packagist,
+    maven,
+    golang,
+    actions,
+    depsdev,
+)
 # Phase 2: sources that follow what phase 1 found (code hosts of declared repositories).
 LATER: tuple[LaterEnricher, ...] = (codehost,)

@@ -27,7 +27,10 @@ def entry(source: str = "npm", body: bytes = b"{}", at: float = 1.0) -> CacheEnt
 def test_key_ignores_credentials_but_not_accept() -> None:
     plain = request_key("GET", "http://h.test/a?page=2")
     assert plain == request_key("get", "http://u:p@h.test/a?page=2")
-    assert plain == request_key("GET", "http://h.test/a?page=2", {"Authorization": "Bearer x"})
+    # Signed-in answers are kept apart from anonymous ones, whatever the credential.
+    signed = request_key("GET", "http://h.test/a?page=2", {"Authorization": "Bearer x"})
+    assert signed != plain
+    assert signed == request_key("GET", "http://h.test/a?page=2", {"Authorization": "Bearer y"})
     with_token = request_key("GET", "http://h.test/a?page=2&access_token=one")
     assert with_token == request_key("GET", "http://h.test/a?page=2&access_token=two")
     assert plain != request_key("GET", "http://h.test/a?page=2", {"Accept": "application/json"})
@@ -142,7 +145,9 @@ def test_tokens_and_bad_json_never_stored(server, make_client, cache) -> None:
     assert isinstance(doc, JsonDoc)
     bad = client.get_json(server.url("/bad"), source="github-api")
     assert isinstance(bad, FetchError) and cache.info().entries == 1
-    stored = cache.get(request_key("GET", server.url("/org?access_token=another"), {}))
+    stored = cache.get(
+        request_key("GET", server.url("/org?access_token=another"), {"Authorization": "other"})
+    )
     assert stored is not None and "set-cookie" not in stored.headers
     assert "access_token=***" in stored.url
     raw = b"".join(
