@@ -7,7 +7,9 @@ from scanner.enrich import (
     codehost,
     crates,
     depsdev,
+    git_history,
     golang,
+    local_metadata,
     maven,
     npm,
     nuget,
@@ -18,6 +20,9 @@ from scanner.enrich.run import Enricher, LaterEnricher
 
 # Phase 1: registries and local sources, per component.
 ENRICHERS: tuple[Enricher, ...] = (
+    # Local files first: cheaper than the network and available offline.
+    local_metadata,
+    git_history,
     npm,
     crates,
     rubygems,
