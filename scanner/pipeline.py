@@ -28,6 +28,8 @@ class ScanRequest:
     network: bool = True
     """False skips enrichment entirely (every component's provenance stays unknown)."""
     today: date | None = None
+    verify: bool = False
+    """Verify Sigstore attestations (facts become ``signed`` only when verification succeeds)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class ScanResult:
     tool_version: str
     started: str
     finished: str
+    feed_hash: str = ""
+    """The knowledge base's full content hash (the label carries only a prefix)."""
 
     @property
     def incomplete(self) -> bool:
@@ -127,6 +131,7 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
             endpoints=cfg.endpoints,
             offline=request.offline or cfg.offline,
             root=None if request.sbom else request.path,
+            verify=request.verify,
         )
         try:
             enriched = enrich(inventory, ctx, ENRICHERS, LATER)
@@ -160,4 +165,5 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
         tool_version=__version__,
         started=started,
         finished=_now(),
+        feed_hash=feeds.version.content_hash,
     )

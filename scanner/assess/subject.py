@@ -44,6 +44,16 @@ def entity_cases(subject: Subject) -> list[EntityCase]:
     groups: dict[str, list[Link]] = defaultdict(list)
     for link in subject.links:
         groups[link.resolution.entity.id].append(link)
+    # Evidence about a parent (Alibaba Group's mail domain) and about its subsidiary (Alibaba
+    # Cloud's repository) is one case: reported under the most specific entity, whose
+    # chain already names the parent.
+    for child in list(groups):
+        ancestors = {
+            step.entity.id for lk in groups.get(child, ()) for step in lk.resolution.chain[1:]
+        }
+        for parent in ancestors & set(groups):
+            if parent != child:
+                groups[child].extend(groups.pop(parent))
     cases = []
     for entity, links in sorted(groups.items()):
         best = max(links, key=lambda lk: TIER_RANK[lk.tier])

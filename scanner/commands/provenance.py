@@ -25,6 +25,9 @@ def register(sub: Any) -> None:
     p.add_argument("--offline", action="store_true", help="use only the cache and local files")
     p.add_argument("--config", metavar="FILE", help="policy file (default: found in PATH)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    p.add_argument(
+        "--verify-attestations", action="store_true", help="verify Sigstore attestations"
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     p.set_defaults(run=run)
 
@@ -66,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
         offline=args.offline or cfg.offline,
         root=None if args.sbom else args.path,
         use_cache=not args.no_cache,
+        verify=args.verify_attestations,
     )
     try:
         result = enrich(inventory, ctx, ENRICHERS, LATER)

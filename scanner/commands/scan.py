@@ -34,6 +34,11 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--no-network", action="store_true", help="skip provenance lookups (all unknown)"
     )
+    p.add_argument(
+        "--verify-attestations",
+        action="store_true",
+        help="verify Sigstore attestations (needs the 'verify' extra); verified facts are 'signed'",
+    )
     p.add_argument("--strict", action="store_true", help="exit 3 when the scan is incomplete")
     p.set_defaults(run=run)
 
@@ -93,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
                 config=cfg,
                 offline=args.offline or cfg.offline,
                 network=not args.no_network,
+                verify=args.verify_attestations,
             ),
             feedset,
         )

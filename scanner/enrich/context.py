@@ -28,6 +28,10 @@ class Context:
     offline: bool = False
     root: str | None = None
     """The scanned tree, for sources that read local files (git history, installed metadata)."""
+    verify: bool = False
+    """Verify Sigstore attestations where sources find them (needs the ``verify`` extra)."""
+    verify_offline: bool = False
+    """Use sigstore's shipped or cached trust root; never refresh it over TUF."""
 
     def base(self, source: str) -> str:
         """Base URL of a network source: config, then environment, then the default table."""
@@ -109,6 +113,7 @@ def open_context(
     root: str | None = None,
     cache_path: str | None = None,
     use_cache: bool = True,
+    verify: bool = False,
 ) -> Context:
     """A Context with a fresh client and the persistent cache; close it with ``ctx.client.close()``."""
     from scanner.cache import Cache
@@ -116,4 +121,11 @@ def open_context(
 
     cache = Cache(cache_path) if use_cache else None
     client = HttpClient(HttpSettings(offline=offline), cache)
-    return Context(client=client, endpoints=dict(endpoints or {}), offline=offline, root=root)
+    return Context(
+        client=client,
+        endpoints=dict(endpoints or {}),
+        offline=offline,
+        root=root,
+        verify=verify,
+        verify_offline=offline,
+    )

@@ -12,8 +12,11 @@ from scanner.enrich import (
     local_metadata,
     maven,
     npm,
+    npm_provenance,
     nuget,
     packagist,
+    pypi,
+    pypi_provenance,
     rubygems,
 )
 from scanner.enrich.run import Enricher, LaterEnricher
@@ -24,6 +27,9 @@ ENRICHERS: tuple[Enricher, ...] = (
     local_metadata,
     git_history,
     npm,
+    npm_provenance,
+    pypi,
+    pypi_provenance,
     crates,
     rubygems,
     nuget,

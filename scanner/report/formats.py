@@ -6,7 +6,16 @@ from collections.abc import Callable
 from typing import Protocol
 
 from scanner.pipeline import ScanResult
-from scanner.report import json_report, terminal
+from scanner.report import (
+    cyclonedx_json_report,
+    cyclonedx_xml_report,
+    evidence,
+    html,
+    json_report,
+    markdown,
+    sarif,
+    terminal,
+)
 
 
 class Reporter(Protocol):
@@ -22,7 +31,16 @@ class Reporter(Protocol):
     def render(self, result: ScanResult) -> str: ...
 
 
-REPORTERS: tuple[Reporter, ...] = (terminal, json_report)
+REPORTERS: tuple[Reporter, ...] = (
+    terminal,
+    json_report,
+    sarif,
+    markdown,
+    html,
+    cyclonedx_json_report,
+    cyclonedx_xml_report,
+    evidence,
+)
 BY_NAME: dict[str, Reporter] = {r.NAME: r for r in REPORTERS}
 
 

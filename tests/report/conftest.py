@@ -131,6 +131,14 @@ def build_result(fs: feeds.FeedSet) -> ScanResult:
                     "info.maintainer_email",
                 ),
                 _fact(some, "author-name", hostile, "pypi", "self-declared", "info.author"),
+                _fact(
+                    some,
+                    "organization",
+                    "Example Org",
+                    "pypi",
+                    "registry-asserted",
+                    "ownership.organization",
+                ),
             ),
             (SourceStatus("pypi", "ok", url="https://pypi.invalid/pypi/somepkg/1.0/json"),),
         ),
@@ -140,6 +148,21 @@ def build_result(fs: feeds.FeedSet) -> ScanResult:
             (SourceStatus("npm", "error", "HTTP 500", "https://npm.invalid/leftover"),),
         ),
     }
+    app = comps[0].purl
+    prov[app] = Provenance(
+        app,
+        (
+            _fact(
+                app,
+                "publisher-account",
+                "alice",
+                "npm",
+                "registry-asserted",
+                "versions[2.0.0]._npmUser.name",
+            ),
+        ),
+        (SourceStatus("npm", "ok"),),
+    )
     for c in comps:
         prov.setdefault(c.purl, Provenance(c.purl, (), (SourceStatus("npm", "ok"),)))
     enriched = Enriched(prov, coverage(prov))
@@ -189,6 +212,7 @@ def build_result(fs: feeds.FeedSet) -> ScanResult:
         tool_version="0.0.0-test",
         started=T,
         finished=T,
+        feed_hash=fs.version.content_hash,
     )
 
 
