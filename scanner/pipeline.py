@@ -30,6 +30,8 @@ class ScanRequest:
     today: date | None = None
     verify: bool = False
     """Verify Sigstore attestations (facts become ``signed`` only when verification succeeds)."""
+    inventory: Inventory | None = None
+    """An inventory built by the caller (from git objects, a subset of files); skips discovery."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,9 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
     waivers = parse_waivers(cfg.waivers, cfg.path)
 
     t0 = time.perf_counter()
-    if request.sbom:
+    if request.inventory is not None:
+        inventory = request.inventory
+    elif request.sbom:
         from sbom.ingest import ingest_file
 
         inventory = ingest_file(request.sbom)
