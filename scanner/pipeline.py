@@ -14,7 +14,7 @@ from scanner.assess.model import Finding
 from scanner.assess.policy import WaiverUse, apply_waivers, parse_waivers
 from scanner.assess.run import assess
 from scanner.config import Config
-from scanner.enrich.model import Enriched
+from scanner.enrich.model import Enriched, Provenance
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,8 @@ class ScanResult:
     finished: str
     feed_hash: str = ""
     """The knowledge base's full content hash (the label carries only a prefix)."""
+    project: Provenance | None = None
+    """History of the scanned repository itself (commit e-mail domains), purl ""."""
 
     @property
     def incomplete(self) -> bool:
@@ -130,6 +132,12 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
     )
 
     t0 = time.perf_counter()
+    project = None
+    if request.inventory is None and not request.sbom:
+        from scanner.enrich import git_history
+
+        own = git_history.repository_facts(request.path)
+        project = Provenance("", own.facts, (own.status,))
     if request.network or request.offline:
         ctx = open_context(
             endpoints=cfg.endpoints,
@@ -170,4 +178,5 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
         started=started,
         finished=_now(),
         feed_hash=feeds.version.content_hash,
+        project=project,
     )

@@ -31,6 +31,7 @@ def document(result: ScanResult) -> dict[str, Any]:
         "stages": [asdict(s) for s in result.stages],
         "coverage": asdict(result.enriched.coverage),
         "summary": counts(result),
+        "project": _project(result),
         "components": [
             {
                 "purl": c.purl,
@@ -49,6 +50,17 @@ def document(result: ScanResult) -> dict[str, Any]:
             {**asdict(u.waiver), "state": u.state, "findings": u.findings, "note": u.note}
             for u in result.waivers
         ],
+    }
+
+
+def _project(result: ScanResult) -> dict[str, Any]:
+    """The scanned repository's own history (informational: who commits, from which domains)."""
+    prov = result.project
+    if prov is None:
+        return {"facts": [], "statuses": []}
+    return {
+        "facts": [{**asdict(f), "attrs": dict(f.attrs)} for f in prov.facts],
+        "statuses": [asdict(s) for s in prov.statuses],
     }
 
 
