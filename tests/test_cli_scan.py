@@ -67,3 +67,47 @@ def test_usage_errors(project: Path, capsys: pytest.CaptureFixture[str]) -> None
     (project / ".icts-scan.toml").write_text("surprise = 1\n")
     assert main(["scan", str(project), "--no-network"]) == 2
     assert "unknown key 'surprise'" in capsys.readouterr().err
+
+
+def test_sbom_with_missing_and_bad_purls_is_reported_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bom = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "components": [
+            {"type": "library", "name": "no-purl", "version": "1.0"},
+            {"type": "library", "name": "bad", "version": "2", "purl": "pkg-:nonsense"},
+            {
+                "type": "library",
+                "name": "\x1b[31mred\x1b[0m",
+                "version": "1",
+                "purl": "pkg:npm/%40antv/g2@5.0.0",
+            },
+        ],
+    }
+    path = tmp_path / "bom.json"
+    path.write_text(json.dumps(bom))
+    out = tmp_path / "r.json"
+    assert (
+        main(
+            [
+                "scan",
+                "--sbom",
+                str(path),
+                "--no-network",
+                "--report",
+                f"json={out}",
+                "--report",
+                "table",
+            ]
+        )
+        == 1
+    )
+    doc = json.loads(out.read_text())
+    assert {c["purl"] for c in doc["components"]} >= {
+        "pkg:generic/no-purl@1.0",
+        "pkg:generic/bad@2",
+    }
+    assert any("invalid purl" in i["message"] for i in doc["issues"])
+    assert "\x1b" not in capsys.readouterr().out
