@@ -26,10 +26,15 @@ def render(result: ScanResult, color: bool | None = None, limit: int = 30) -> st
         color = False
     summary = counts(result)
     cov = result.enriched.coverage
+    known = (
+        f"provenance known for {cov.known} of {cov.components}"
+        if cov.components
+        else "provenance not looked up"
+    )
     lines = [
         f"icts-scan {result.tool_version} · profile {result.profile} · feeds {result.feed_version}",
-        f"{len(result.inventory.components)} components · provenance known for {cov.known} of "
-        f"{cov.components} · " + " ".join(f"{s} {summary['by_severity'][s]}" for s in SEVERITIES),
+        f"{len(result.inventory.components)} components · {known} · "
+        + " ".join(f"{s} {summary['by_severity'][s]}" for s in SEVERITIES),
     ]
     lines.extend(f"stage {s.name}: {s.status} ({s.detail})" for s in result.stages)
     shown = [f for f in result.findings if not f.waiver and f.severity != "info"][:limit]
