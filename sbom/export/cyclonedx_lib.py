@@ -7,6 +7,7 @@ entry with a linear scan and ``validate()`` calls it once per component.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from types import MethodType
 from typing import Any
@@ -27,6 +28,7 @@ from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
 from cyclonedx.model.dependency import Dependable, Dependency
 from cyclonedx.output import make_outputter
 from cyclonedx.schema import OutputFormat, SchemaVersion
+from defusedxml.minidom import parseString
 from packageurl import PackageURL
 from sortedcontainers import SortedSet
 
@@ -134,8 +136,25 @@ def build_bom(inv: Inventory, reproducible: bool = False) -> Any:
     return bom
 
 
+# Characters XML 1.0 cannot carry at all; lockfile and registry text may hold them.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def to_xml(bom: Any) -> str:
+    """A Bom as indented CycloneDX 1.6 XML, with XML-illegal characters shown as ``\\uXXXX``.
+
+    The library's own indenting re-parses its output and fails on such characters, so
+    the text is made well-formed first and indented afterwards, the same way (minidom).
+    """
+    raw = make_outputter(bom, OutputFormat.XML, SchemaVersion.V1_6).output_as_string()
+    safe = _XML_ILLEGAL.sub(lambda m: f"\\u{ord(m.group()):04x}", raw)
+    return str(parseString(safe).toprettyxml(indent="  ")) + "\n"
+
+
 def render(inv: Inventory, fmt: str = "xml", reproducible: bool = False) -> str:
     """CycloneDX 1.6 XML or JSON through the library."""
-    output = OutputFormat.XML if fmt == "xml" else OutputFormat.JSON
-    outputter = make_outputter(build_bom(inv, reproducible), output, SchemaVersion.V1_6)
+    bom = build_bom(inv, reproducible)
+    if fmt == "xml":
+        return to_xml(bom)
+    outputter = make_outputter(bom, OutputFormat.JSON, SchemaVersion.V1_6)
     return str(outputter.output_as_string(indent=2)) + "\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from uuid import UUID
 
@@ -10,11 +9,8 @@ from cyclonedx.model import Property, XsUri
 from cyclonedx.model.component import Component as CdxComponent
 from cyclonedx.model.component import ComponentType
 from cyclonedx.model.contact import OrganizationalContact, OrganizationalEntity
-from cyclonedx.output import make_outputter
-from cyclonedx.schema import OutputFormat, SchemaVersion
-from defusedxml.minidom import parseString
 
-from sbom.export.cyclonedx_lib import build_bom
+from sbom.export.cyclonedx_lib import build_bom, to_xml
 from sbom.export.fields import TOOL_NAME
 from scanner.pipeline import ScanResult
 from scanner.report import cyclonedx_json_report
@@ -32,7 +28,6 @@ EXTENSION = ".cdx.xml"
 
 # XML 1.0 cannot carry these at all, not even as character references, and the library
 # fails re-parsing its own output when a lockfile name holds one. Shown as \uXXXX text.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _supplier(p: Party) -> OrganizationalEntity:
@@ -79,7 +74,4 @@ def bom(result: ScanResult) -> Any:
 
 def render(result: ScanResult) -> str:
     """CycloneDX 1.6 XML text."""
-    raw = make_outputter(bom(result), OutputFormat.XML, SchemaVersion.V1_6).output_as_string()
-    safe = _ILLEGAL.sub(lambda m: f"\\u{ord(m.group()):04x}", raw)
-    # Indented the way the library indents (minidom), after the text is well-formed.
-    return str(parseString(safe).toprettyxml(indent="  ")) + "\n"
+    return to_xml(bom(result))

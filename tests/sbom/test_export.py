@@ -154,3 +154,16 @@ def test_unknown_format_is_an_error() -> None:
 
 def test_spdx_checksum_names() -> None:
     assert set(spdx_json.SPDX_ALG) >= {"SHA-1", "SHA-256", "SHA-512"}
+
+
+def test_xml_export_survives_control_characters_from_lockfiles() -> None:
+    bad = Component(
+        purl="pkg:npm/x@1",
+        ecosystem="npm",
+        name="x\x01\x1b[31m",
+        version="1",
+        requirement="^1 \x00",
+    )
+    text = render(Inventory(root="r", components=(bad,)), "cyclonedx-xml", reproducible=True)
+    assert XmlValidator(SchemaVersion.V1_6).validate_str(text) is None
+    assert "\\u0001" in text and "\x01" not in text
