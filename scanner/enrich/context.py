@@ -6,8 +6,11 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
-from scanner.endpoints import base_url
+from sbom.model import Component
+from scanner._redact import redact_url
+from scanner.endpoints import base_url, endpoint
 from scanner.enrich.model import Fact, SourceResult, SourceStatus, Strength
 from scanner.http import FetchError, HttpClient, JsonDoc
 
@@ -129,3 +132,41 @@ def open_context(
         verify=verify,
         verify_offline=offline,
     )
+
+
+def foreign_registry(
+    component: Component, ctx: Context, source: str, also: tuple[str, ...] = ()
+) -> str | None:
+    """The registry a component came from when it is neither the public nor the configured one.
+
+    A package of the same name on the public registry may belong to someone else, so a
+    source skips such components instead of describing a stranger's package. ``also``
+    names more hosts (or URL fragments) that count as the public registry.
+    """
+    if not component.registries:
+        return None
+    default = urlsplit(endpoint(source).default).hostname or ""
+    known = {default, urlsplit(ctx.base(source)).hostname or "", *also}
+    for registry in component.registries:
+        host = (urlsplit(registry.removeprefix("sparse+")).hostname or "").lower()
+        if host in known or any(mark in registry for mark in also):
+            return None
+    return redact_url(component.registries[0])
+
+
+def combine(source: str, parts: list[tuple[str, FactBuilder | SourceStatus]]) -> SourceResult:
+    """Facts from several lookups; a failed later lookup leaves the answer partial, not ok."""
+    builders = [p for _, p in parts if isinstance(p, FactBuilder)]
+    problems = [(what, p) for what, p in parts if isinstance(p, SourceStatus)]
+    facts = tuple(dict.fromkeys(f for b in builders for f in b.facts))
+    if not problems:
+        return SourceResult(
+            SourceStatus(source, "ok", url=builders[0].url if builders else None), facts
+        )
+    first = problems[0][1]
+    if not builders:
+        return SourceResult(first)
+    # "not-found" would read as "no such package": a half answer is an error (or offline).
+    status = "offline" if first.status == "offline" else "error"
+    reason = "partial: " + "; ".join(f"{what}: {p.reason}" for what, p in problems)
+    return SourceResult(SourceStatus(source, status, reason, first.url), facts)  # type: ignore[arg-type]

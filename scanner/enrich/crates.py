@@ -6,10 +6,16 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from sbom.model import Component
-from scanner._redact import redact_url
 from scanner.endpoints import endpoint
-from scanner.enrich.context import Context, FactBuilder, failed, not_applicable
-from scanner.enrich.model import SourceResult, SourceStatus, Status
+from scanner.enrich.context import (
+    Context,
+    FactBuilder,
+    combine,
+    failed,
+    foreign_registry,
+    not_applicable,
+)
+from scanner.enrich.model import SourceResult, SourceStatus
 from scanner.http import FetchError, JsonDoc
 
 NAME = "crates"
@@ -19,13 +25,15 @@ MAX_ENTRIES = 100
 
 # Cargo.lock names the git index by its repository ("…/rust-lang/crates.io-index").
 _GIT_INDEX = "crates.io-index"
+# The sparse index lives on the index subdomain of the API host.
+_SPARSE_HOST = f"index.{urlsplit(endpoint(NAME).default).hostname}"
 
 
 def enrich(component: Component, ctx: Context) -> SourceResult:
     """Facts from the version document and the owners list (apis.md §4)."""
     if component.ecosystem != "cargo" or component.source_kind != "registry":
         return not_applicable(NAME)  # git and path crates: the git source covers them
-    other = _other_registry(component, ctx)
+    other = foreign_registry(component, ctx, NAME, also=(_GIT_INDEX, _SPARSE_HOST))
     if other:
         # A crate of the same name on crates.io may belong to someone else entirely.
         reason = f"from another registry ({other}); crates.io does not know it"
@@ -41,9 +49,9 @@ def enrich(component: Component, ctx: Context) -> SourceResult:
     # document would describe someone else's upload.
     owners = _get(ctx, f"{crate}/owners", "users", list)
     if isinstance(owners, SourceStatus):
-        return _combine(builders, owners, "owners")
+        return combine(NAME, [*(("version", b) for b in builders), ("owners", owners)])
     builders.append(_owner_facts(component.purl, *owners))
-    return _combine(builders)
+    return combine(NAME, [("version", b) for b in builders])
 
 
 def _version_facts(purl: str, doc: JsonDoc, version: dict[str, Any]) -> FactBuilder:
@@ -106,20 +114,6 @@ def _matches(account: dict[str, Any]) -> dict[str, str]:
     return {"github_username_matches": str(flag).lower()} if isinstance(flag, bool) else {}
 
 
-def _other_registry(component: Component, ctx: Context) -> str | None:
-    """The registry a crate came from when it is neither crates.io nor the configured one."""
-    if not component.registries:
-        return None
-    default = urlsplit(endpoint(NAME).default).hostname or ""
-    # The sparse index lives on the index subdomain of the API host.
-    known = {default, f"index.{default}", urlsplit(ctx.base(NAME)).hostname or ""}
-    for registry in component.registries:
-        host = urlsplit(registry.removeprefix("sparse+")).hostname or ""
-        if _GIT_INDEX in registry or host.lower() in known:
-            return None
-    return redact_url(component.registries[0])
-
-
 def _get(ctx: Context, url: str, key: str, kind: type) -> tuple[JsonDoc, Any] | SourceStatus:
     """The document at ``url`` and its ``key`` member, or why there is none."""
     doc = ctx.client.get_json(url, source=NAME)
@@ -131,18 +125,3 @@ def _get(ctx: Context, url: str, key: str, kind: type) -> tuple[JsonDoc, Any] | 
             NAME, "error", f"unexpected response shape: no {key!r}", doc.fetched.url
         )
     return doc, value
-
-
-def _combine(
-    builders: list[FactBuilder], problem: SourceStatus | None = None, what: str = ""
-) -> SourceResult:
-    """All facts; a failed second lookup leaves the answer partial, hence not ok."""
-    facts = tuple(dict.fromkeys(f for b in builders for f in b.facts))
-    if problem is None:
-        return SourceResult(SourceStatus(NAME, "ok", url=builders[0].url), facts)
-    if not builders:
-        return SourceResult(problem)
-    # "not-found" would read as "no such crate": a half answer is an error (or offline).
-    status: Status = "offline" if problem.status == "offline" else "error"
-    reason = f"partial: {what}: {problem.reason}"
-    return SourceResult(SourceStatus(NAME, status, reason, problem.url), facts)

@@ -8,9 +8,15 @@ from urllib.parse import quote, urlencode, urlsplit
 from sbom.errors import ParseError
 from sbom.loaders import parse_xml
 from sbom.model import Component
-from scanner._redact import redact_url
-from scanner.endpoints import endpoint
-from scanner.enrich.context import Context, FactBuilder, failed, not_applicable, utc_iso
+from scanner.enrich.context import (
+    Context,
+    FactBuilder,
+    combine,
+    failed,
+    foreign_registry,
+    not_applicable,
+    utc_iso,
+)
 from scanner.enrich.model import SourceResult, SourceStatus, Status
 from scanner.http import FetchError, JsonDoc
 
@@ -42,7 +48,7 @@ def enrich(component: Component, ctx: Context) -> SourceResult:
     """Facts from the registration leaf, the nuspec and the search result (apis.md §7)."""
     if component.ecosystem != "nuget" or component.source_kind != "registry":
         return not_applicable(NAME)  # project references are the scanned code itself
-    other = _other_registry(component, ctx)
+    other = foreign_registry(component, ctx, NAME)
     if other:
         reason = f"from another feed ({other}); the configured NuGet source may not know it"
         return SourceResult(SourceStatus(NAME, "skipped", reason))
@@ -75,7 +81,7 @@ def enrich(component: Component, ctx: Context) -> SourceResult:
     else:
         query = urlencode({"q": f"packageid:{lower}", "prerelease": "true", "semVerLevel": "2.0.0"})
         parts.append(("owners", _owners(ctx, component.purl, f"{search}?{query}", lower)))
-    return _combine(parts)
+    return combine(NAME, parts)
 
 
 def _leaf(
@@ -216,17 +222,6 @@ def _may_hold(page: dict[str, Any], version: str) -> bool:
     return lower <= mine <= upper
 
 
-def _other_registry(component: Component, ctx: Context) -> str | None:
-    """The feed a package came from when it is neither nuget.org nor the configured one."""
-    if not component.registries:
-        return None
-    known = {urlsplit(endpoint(NAME).default).hostname, urlsplit(ctx.base(NAME)).hostname}
-    for registry in component.registries:
-        if (urlsplit(registry).hostname or "").lower() in known:
-            return None
-    return redact_url(component.registries[0])
-
-
 def _get(ctx: Context, url: str) -> JsonDoc | SourceStatus:
     """A JSON object document, or why there is none."""
     doc = ctx.client.get_json(url, source=NAME)
@@ -241,19 +236,3 @@ def _shape(doc: JsonDoc, what: str) -> SourceResult:
     return SourceResult(
         SourceStatus(NAME, "error", f"unexpected response shape: {what}", doc.fetched.url)
     )
-
-
-def _combine(parts: list[tuple[str, FactBuilder | SourceStatus]]) -> SourceResult:
-    """All facts; a failed later lookup leaves the answer partial, hence not ok."""
-    builders = [p for _, p in parts if isinstance(p, FactBuilder)]
-    problems = [(what, p) for what, p in parts if isinstance(p, SourceStatus)]
-    facts = tuple(dict.fromkeys(f for b in builders for f in b.facts))
-    if not problems:
-        return SourceResult(SourceStatus(NAME, "ok", url=builders[0].url), facts)
-    first = problems[0][1]
-    if not builders and len(problems) == 1:
-        return SourceResult(first)
-    # "not-found" would read as "no such package": a half answer is an error (or offline).
-    status: Status = "offline" if first.status == "offline" else "error"
-    reason = "partial: " + "; ".join(f"{what}: {p.reason}" for what, p in problems)
-    return SourceResult(SourceStatus(NAME, status, reason, first.url), facts)

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from sbom.model import Component
-from scanner._redact import redact_url
-from scanner.endpoints import EndpointError, endpoint
-from scanner.enrich.context import Context, FactBuilder, failed, not_applicable
-from scanner.enrich.model import SourceResult, SourceStatus, Status
+from scanner.endpoints import EndpointError
+from scanner.enrich.context import (
+    Context,
+    FactBuilder,
+    combine,
+    failed,
+    foreign_registry,
+    not_applicable,
+)
+from scanner.enrich.model import SourceResult, SourceStatus
 from scanner.enrich.people import person
 from scanner.http import FetchError, JsonDoc
 
@@ -26,7 +32,7 @@ def enrich(component: Component, ctx: Context) -> SourceResult:
     """Facts from the p2 metadata of the version and the package API's maintainers."""
     if component.ecosystem != "composer" or component.source_kind != "registry":
         return not_applicable(NAME)  # vcs and path packages: the git source covers them
-    other = _other_registry(component, ctx)
+    other = foreign_registry(component, ctx, NAME)
     if other:
         # A package of the same name on Packagist may belong to someone else entirely.
         reason = f"from another Composer repository ({other}); Packagist does not know it"
@@ -54,7 +60,7 @@ def enrich(component: Component, ctx: Context) -> SourceResult:
     got = _get(ctx, f"{ctx.base(NAME)}/packages/{path}.json")
     found_maintainers = got if isinstance(got, SourceStatus) else _maintainers(component.purl, got)
     parts.append(("maintainers", found_maintainers))
-    return _combine(parts)
+    return combine(NAME, parts)
 
 
 def _version(doc: JsonDoc, name: str, wanted: str) -> tuple[int, dict[str, Any]] | SourceStatus:
@@ -147,17 +153,6 @@ def _metadata_base(ctx: Context) -> str:
         return ctx.base(NAME)
 
 
-def _other_registry(component: Component, ctx: Context) -> str | None:
-    """The repository a package came from when it is neither Packagist nor the configured one."""
-    if not component.registries:
-        return None
-    known = {urlsplit(endpoint(NAME).default).hostname, urlsplit(ctx.base(NAME)).hostname}
-    for registry in component.registries:
-        if (urlsplit(registry).hostname or "").lower() in known:
-            return None
-    return redact_url(component.registries[0])
-
-
 def _get(ctx: Context, url: str) -> JsonDoc | SourceStatus:
     """A JSON object document, or why there is none."""
     doc = ctx.client.get_json(url, source=NAME)
@@ -170,19 +165,3 @@ def _get(ctx: Context, url: str) -> JsonDoc | SourceStatus:
 
 def _shape(doc: JsonDoc, what: str) -> SourceStatus:
     return SourceStatus(NAME, "error", f"unexpected response shape: {what}", doc.fetched.url)
-
-
-def _combine(parts: list[tuple[str, FactBuilder | SourceStatus]]) -> SourceResult:
-    """All facts; a failed later lookup leaves the answer partial, hence not ok."""
-    builders = [p for _, p in parts if isinstance(p, FactBuilder)]
-    problems = [(what, p) for what, p in parts if isinstance(p, SourceStatus)]
-    facts = tuple(dict.fromkeys(f for b in builders for f in b.facts))
-    if not problems:
-        return SourceResult(SourceStatus(NAME, "ok", url=builders[0].url), facts)
-    first = problems[0][1]
-    if not builders:
-        return SourceResult(first)
-    # "not-found" would read as "no such package": a half answer is an error (or offline).
-    status: Status = "offline" if first.status == "offline" else "error"
-    reason = "partial: " + "; ".join(f"{what}: {p.reason}" for what, p in problems)
-    return SourceResult(SourceStatus(NAME, status, reason, first.url), facts)

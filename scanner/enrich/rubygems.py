@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 from packageurl import PackageURL
 
 from sbom.model import Component
-from scanner._redact import redact_url
-from scanner.endpoints import endpoint
-from scanner.enrich.context import Context, FactBuilder, failed, not_applicable
-from scanner.enrich.model import SourceResult, SourceStatus, Status
+from scanner.enrich.context import (
+    Context,
+    FactBuilder,
+    combine,
+    failed,
+    foreign_registry,
+    not_applicable,
+)
+from scanner.enrich.model import SourceResult, SourceStatus
 from scanner.enrich.people import emails, names_from_list
 from scanner.http import FetchError, JsonDoc
 
@@ -30,7 +35,7 @@ def enrich(component: Component, ctx: Context) -> SourceResult:
     """
     if component.ecosystem != "gem" or component.source_kind != "registry":
         return not_applicable(NAME)  # git and path gems: the git source covers them
-    other = _other_registry(component, ctx)
+    other = foreign_registry(component, ctx, NAME)
     if other:
         # A gem of the same name on RubyGems.org may belong to someone else entirely.
         reason = f"from another gem server ({other}); RubyGems.org does not know it"
@@ -45,9 +50,9 @@ def enrich(component: Component, ctx: Context) -> SourceResult:
     # Without a version only the gem-wide owners can be told.
     owners = _get(ctx, f"{ctx.base(NAME)}/api/v1/gems/{gem}/owners.json", list)
     if isinstance(owners, SourceStatus):
-        return _combine(builders, owners, "owners")
+        return combine(NAME, [*(("version", b) for b in builders), ("owners", owners)])
     builders.append(_owner_facts(component.purl, *owners))
-    return _combine(builders)
+    return combine(NAME, [("version", b) for b in builders])
 
 
 def _version_url(ctx: Context, component: Component) -> str:
@@ -92,17 +97,6 @@ def _owner_facts(purl: str, doc: JsonDoc, owners: list[Any]) -> FactBuilder:
     return facts
 
 
-def _other_registry(component: Component, ctx: Context) -> str | None:
-    """The gem server a gem came from when it is neither RubyGems.org nor the configured one."""
-    if not component.registries:
-        return None
-    known = {urlsplit(endpoint(NAME).default).hostname, urlsplit(ctx.base(NAME)).hostname}
-    for registry in component.registries:
-        if (urlsplit(registry).hostname or "").lower() in known:
-            return None
-    return redact_url(component.registries[0])
-
-
 def _get(ctx: Context, url: str, kind: type) -> tuple[JsonDoc, Any] | SourceStatus:
     """The document at ``url`` when it is a ``kind``, or why there is none."""
     doc = ctx.client.get_json(url, source=NAME)
@@ -112,18 +106,3 @@ def _get(ctx: Context, url: str, kind: type) -> tuple[JsonDoc, Any] | SourceStat
         what = f"expected a JSON {'object' if kind is dict else 'array'}"
         return SourceStatus(NAME, "error", f"unexpected response shape: {what}", doc.fetched.url)
     return doc, doc.data
-
-
-def _combine(
-    builders: list[FactBuilder], problem: SourceStatus | None = None, what: str = ""
-) -> SourceResult:
-    """All facts; a failed second lookup leaves the answer partial, hence not ok."""
-    facts = tuple(dict.fromkeys(f for b in builders for f in b.facts))
-    if problem is None:
-        return SourceResult(SourceStatus(NAME, "ok", url=builders[0].url), facts)
-    if not builders:
-        return SourceResult(problem)
-    # "not-found" would read as "no such gem": a half answer is an error (or offline).
-    status: Status = "offline" if problem.status == "offline" else "error"
-    reason = f"partial: {what}: {problem.reason}"
-    return SourceResult(SourceStatus(NAME, status, reason, problem.url), facts)
