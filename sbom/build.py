@@ -79,10 +79,10 @@ def inventory_from_files(
         results.append(result)
         if source is not None:
             files.setdefault(rel, []).append(source)
-    return merge(os.path.abspath(root), results, _one_record_per_use(files), extra_issues)
+    return merge(os.path.abspath(root), results, one_record_per_use(files), extra_issues)
 
 
-def _one_record_per_use(files: dict[str, list[SourceFile]]) -> list[SourceFile]:
+def one_record_per_use(files: dict[str, list[SourceFile]]) -> list[SourceFile]:
     """Drop empty records where another parser of the same file found something.
 
     Two formats can share a file name (yarn.lock classic vs berry): the one that does

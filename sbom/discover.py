@@ -53,7 +53,7 @@ class Found:
     abspath: str
 
 
-def _skipped(relpath: str, include_vendored: bool) -> bool:
+def skipped(relpath: str, include_vendored: bool) -> bool:
     parts = relpath.split("/")[:-1]
     if not parts:
         return False
@@ -145,7 +145,7 @@ def discover(
     found: list[Found] = []
     refused: list[str] = []
     for rel in sorted(set(paths)):
-        if _skipped(rel, include_vendored):
+        if skipped(rel, include_vendored):
             continue
         if wanted is not None and not wanted(rel):
             continue

@@ -34,8 +34,8 @@ _KILL = {} if sys.platform == "win32" else {"kill_after_timeout": 60.0}
 # controls its .git/config: fsmonitor and hooks would run programs, and a partial clone's lazy
 # fetch runs `remote.*.uploadpack`; no transport at all is allowed. Mailmap is not applied:
 # it is a file in the tree, and the commits' own identities are what is reported.
-_CONFIG = ["core.fsmonitor=false", f"core.hooksPath={os.devnull}", "protocol.allow=never"]
-_ENV = {
+GIT_CONFIG = ["core.fsmonitor=false", f"core.hooksPath={os.devnull}", "protocol.allow=never"]
+GIT_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_CONFIG_GLOBAL": os.devnull,
     "GIT_TERMINAL_PROMPT": "0",
@@ -109,8 +109,8 @@ def history(
     try:
         git_dir = _preflight(path, allowed)
         with Repo(path) as repo:
-            repo.git.update_environment(**_ENV)
-            repo.git.set_persistent_git_options(c=_CONFIG, git_dir=git_dir)
+            repo.git.update_environment(**GIT_ENV)
+            repo.git.set_persistent_git_options(c=GIT_CONFIG, git_dir=git_dir)
             head = _head(repo)
             if head is None:
                 return _status("ok", "no commits", label)

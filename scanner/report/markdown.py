@@ -90,7 +90,7 @@ def _evidence(items: tuple[Evidence, ...]) -> str:
     return "\n".join([summary, "<table>", *rows, "</table>", "</details>"])
 
 
-def _finding(n: int, f: Finding) -> str:
+def finding_block(n: int, f: Finding) -> str:
     where = ", ".join(f"{p}:{line}" if line else p for p, line in f.locations[:3])
     lines = [
         f"#### {n}. {f.severity.upper()} · {md(_TITLES.get(f.check, f.check), 120)}",
@@ -199,7 +199,7 @@ def render(result: ScanResult, limit: int = MAX_CHARS) -> str:
     blocks: list[str] = []
     budget = limit - size(head) - size(tail) - 400  # room for the heading and the note
     for n, f in enumerate(active[:MAX_FINDINGS], 1):
-        block = _finding(n, f) + "\n"
+        block = finding_block(n, f) + "\n"
         if size(block) > budget:
             break
         blocks.append(block)
