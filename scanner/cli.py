@@ -10,7 +10,16 @@ from collections.abc import Sequence
 from scanner import __version__
 
 # Subcommands, each a module in scanner/commands with register(subparsers) and run(args).
-COMMANDS: tuple[str, ...] = ("scan", "diff", "sbom", "provenance", "explain", "feeds", "cache")
+COMMANDS: tuple[str, ...] = (
+    "scan",
+    "diff",
+    "precommit",
+    "sbom",
+    "provenance",
+    "explain",
+    "feeds",
+    "cache",
+)
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1

@@ -109,9 +109,12 @@ def formats_index() -> str:
 
 
 def main() -> int:
+    from scripts import precommit_hooks
+
     outputs = {
         ROOT / "README.md": render((ROOT / "README.md").read_text(encoding="utf-8")),
         ROOT / "sbom" / "formats_index.py": formats_index(),
+        ROOT / ".pre-commit-hooks.yaml": precommit_hooks.hooks_yaml(),
     }
     stale = [p for p, text in outputs.items() if p.read_text(encoding="utf-8") != text]
     if "--check" in sys.argv:
