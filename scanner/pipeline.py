@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from fnmatch import fnmatchcase
@@ -32,6 +33,10 @@ class ScanRequest:
     """Verify Sigstore attestations (facts become ``signed`` only when verification succeeds)."""
     inventory: Inventory | None = None
     """An inventory built by the caller (from git objects, a subset of files); skips discovery."""
+    history: bool | None = None
+    """Read the scanned repository's own history; None: only when the tree is discovered here."""
+    progress: Callable[[int, int], None] | None = None
+    """Called as enrichment lookups finish, (done, total), from worker threads."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,8 @@ class ScanResult:
     finished: str
     feed_hash: str = ""
     """The knowledge base's full content hash (the label carries only a prefix)."""
+    projects: dict[str, str] = field(default_factory=dict)
+    """Input file → project folder when a monorepo scan was split into projects; else empty."""
     project: Provenance | None = None
     """History of the scanned repository itself (commit e-mail domains), purl ""."""
 
@@ -133,7 +140,8 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
 
     t0 = time.perf_counter()
     project = None
-    if request.inventory is None and not request.sbom:
+    history = request.inventory is None if request.history is None else request.history
+    if history and not request.sbom:
         from scanner.enrich import git_history
 
         own = git_history.repository_facts(request.path)
@@ -146,7 +154,7 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
             verify=request.verify,
         )
         try:
-            enriched = enrich(inventory, ctx, ENRICHERS, LATER)
+            enriched = enrich(inventory, ctx, ENRICHERS, LATER, progress=request.progress)
         finally:
             ctx.client.close()
         cov = enriched.coverage

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from typing import Protocol
@@ -56,19 +57,33 @@ def enrich(
     ctx: Context,
     enrichers: Sequence[Enricher],
     later: Sequence[LaterEnricher] = (),
+    progress: Callable[[int, int], None] | None = None,
 ) -> Enriched:
     """Provenance for every component of ``inventory``.
 
     Components are already unique by purl, so each (package, version) is asked once;
     identical requests from different components (one npm packument for two versions)
-    are shared by the HTTP client and its cache.
+    are shared by the HTTP client and its cache. ``progress(done, total)`` is called from
+    worker threads as each lookup (one component, one source; both phases) finishes.
     """
     comps = inventory.components
     facts: dict[str, list[Fact]] = defaultdict(list)
     statuses: dict[str, list[SourceStatus]] = defaultdict(list)
+    total = sum(1 for c in comps for e in (*enrichers, *later) if _applies(e, c))
+    done = [0]
+    lock = threading.Lock()
+
+    def one(job: tuple[Component, Callable[[], SourceResult], str]) -> SourceResult:
+        result = _safe(job[1], job[2])
+        if progress is not None:
+            with lock:
+                done[0] += 1
+                count = done[0]
+            progress(count, total)
+        return result
 
     def collect(jobs: list[tuple[Component, Callable[[], SourceResult], str]]) -> None:
-        results = ctx.client.map(lambda job: _safe(job[1], job[2]), jobs)
+        results = ctx.client.map(one, jobs)
         for (comp, _, _), result in zip(jobs, results, strict=True):
             statuses[comp.purl].append(result.status)
             facts[comp.purl].extend(result.facts)

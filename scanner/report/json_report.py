@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
+from scanner.assess.model import Finding
 from scanner.pipeline import ScanResult
 from scanner.report.common import counts, finding_data
 
@@ -32,6 +33,7 @@ def document(result: ScanResult) -> dict[str, Any]:
         "coverage": asdict(result.enriched.coverage),
         "summary": counts(result),
         "project": _project(result),
+        "projects": _projects(result),
         "components": [
             {
                 "purl": c.purl,
@@ -62,6 +64,30 @@ def _project(result: ScanResult) -> dict[str, Any]:
         "facts": [{**asdict(f), "attrs": dict(f.attrs)} for f in prov.facts],
         "statuses": [asdict(s) for s in prov.statuses],
     }
+
+
+def _projects(result: ScanResult) -> list[dict[str, Any]]:
+    """Per-project files, components and finding counts (monorepo scans; else empty)."""
+    if not result.projects:
+        return []
+    from scanner.projects import split
+
+    by_purl: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        by_purl.setdefault(finding.purl, []).append(finding)
+    out = []
+    for name, inv in split(result.inventory, result.projects).items():
+        purls = sorted({c.purl for c in inv.components} & by_purl.keys())
+        mine = tuple(f for p in purls for f in by_purl[p])
+        out.append(
+            {
+                "path": name or ".",
+                "files": sorted({f.path for f in inv.files}),
+                "components": len(inv.components),
+                "summary": counts(replace(result, findings=mine)),
+            }
+        )
+    return out
 
 
 def _provenance(result: ScanResult, purl: str) -> dict[str, Any]:
