@@ -1,4 +1,4 @@
-"""Code hosts (GitHub, GitLab): who owns each repository a component points to, and what they declare."""
+"""Code hosts (GitHub, GitLab, Gitee): who owns each repository a component names, and what they say."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from packageurl import PackageURL
 
 from sbom import vcs
 from sbom.model import Component
+from scanner.enrich import codehost_gitee as gitee
 from scanner.enrich.context import Context, FactBuilder, failed
 from scanner.enrich.model import Fact, SourceResult, SourceStatus, Status
 from scanner.enrich.repos import parse_repo
@@ -27,12 +28,12 @@ MAX_REPOS = 5  # registry text is hostile: a component never costs more than a f
 _HOSTS = {
     "github.com": ("github", "github-api", "GITHUB_TOKEN"),
     "gitlab.com": ("gitlab", "gitlab-api", "GITLAB_TOKEN"),
+    "gitee.com": ("gitee", "gitee-api", "GITEE_TOKEN"),
 }
-# Hosts we know of but do not query: research/apis.md documents no response shapes for them.
-_UNDOCUMENTED = {"gitee.com": "Gitee API v5 shapes are not documented in research/apis.md"}
 _HEADERS = {
     "github": {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"},
     "gitlab": {"Accept": "application/json"},
+    "gitee": {"Accept": "application/json"},
 }
 _SEGMENT = re.compile(r"^(?!\.{1,2}$)[A-Za-z0-9_.-]{1,100}$")
 _MAJOR = re.compile(r"/v\d+$")
@@ -45,6 +46,9 @@ _PROFILE = {
     ("github", "User"): ("blog", "company", "location"),
     ("gitlab", "Organization"): ("name",),  # GitLab groups declare no location or e-mail
     ("gitlab", "User"): ("location", "organization", "website_url"),
+    # Gitee: GroupDetail (orgs) and User, which states no location.
+    ("gitee", "Organization"): ("name", "email", "location"),
+    ("gitee", "User"): ("blog", "company"),
 }
 _KIND_OF = {
     "name": "host-org-name",
@@ -93,7 +97,7 @@ def _enrich(component: Component, ctx: Context, prior: Sequence[Fact]) -> Source
     elsewhere: list[str] = []
     for text in texts:
         repo = _repo(text) if text else None
-        if repo and repo[0] in (*_HOSTS, *_UNDOCUMENTED):
+        if repo and repo[0] in _HOSTS:
             repos.setdefault("/".join(repo), repo)
         elif repo:
             elsewhere.append("/".join(repo))
@@ -107,7 +111,7 @@ def _enrich(component: Component, ctx: Context, prior: Sequence[Fact]) -> Source
         elif host == "gitlab.com":
             _gitlab_project(run, path)
         else:
-            run.problems.append(("skipped", f"{host}/{path}: not queried, {_UNDOCUMENTED[host]}"))
+            _gitee_repo(run, path)
     facts = tuple(dict.fromkeys(run.facts))
     if not run.problems:
         return SourceResult(SourceStatus(NAME, "ok", url=run.url), facts)
@@ -163,7 +167,9 @@ def _get(run: _Run, family: str, url: str, what: str) -> JsonDoc | None:
         headers["Authorization"] = f"Bearer {token}"
     doc = client.get_json(url, source=source, headers=headers)
     if isinstance(doc, FetchError):
-        if doc.status == 429 or doc.reason.startswith("rate limited"):
+        # Gitee answers a spent quota with a bare 403: no header tells it from a refusal.
+        quota = family == "gitee" and doc.status == 403
+        if quota or doc.status == 429 or doc.reason.startswith("rate limited"):
             with _limited_lock:
                 _limited.setdefault(client, {})[family] = f"{family} was rate limited earlier"
             hint = "" if token else f" (set {token_env})"
@@ -270,6 +276,28 @@ def _gitlab_project(run: _Run, path: str) -> None:
             _profile(run, "gitlab", login, owner_kind, f"{base}/users/{user_id}")
         else:
             run.problems.append(("skipped", f"gitlab:{login} profile: no owner id in the project"))
+
+
+def _gitee_repo(run: _Run, path: str) -> None:
+    owner, _, name = path.partition("/")
+    base = run.ctx.base("gitee-api")
+    url = f"{base}/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
+    doc = _get(run, "gitee", url, f"gitee.com/{path}")
+    if doc is None:
+        return
+    facts = FactBuilder(run.component.purl, NAME, doc)
+    spaces = gitee.owners(facts, doc.data, path)
+    if not spaces:
+        run.problems.append(("error", f"gitee.com/{path}: no valid namespace in response"))
+        return
+    run.url = run.url or facts.url
+    run.facts.extend(facts.facts)
+    for ns in spaces:
+        profile = gitee.profile_url(base, ns)
+        if profile:
+            _profile(run, "gitee", ns.path, ns.kind, profile)
+        elif ns.kind == "unknown":  # enterprises have no profile to ask; the rest is not guessed
+            run.problems.append(("skipped", f"gitee:{ns.path} profile: unknown namespace type"))
 
 
 def _gitlab_namespace(value: object) -> tuple[str, str, str] | None:

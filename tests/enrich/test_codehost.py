@@ -218,15 +218,6 @@ def test_gitlab_user_profile_needs_a_token(
     assert seen.headers["authorization"] == f"Bearer {token}"
 
 
-def test_gitee_is_reported_not_queried(
-    server: LoopbackServer, make_ctx: Callable[..., Context]
-) -> None:
-    comp, prior = pypi_with_repo("g", "https://gitee.com/someone/thing.git")
-    result = codehost.enrich_with(comp, make_ctx(), prior)
-    assert (result.status.status, result.facts) == ("skipped", ())
-    assert "Gitee" in result.status.reason and server.requests == []
-
-
 def test_components_without_a_code_host_repository(make_ctx: Callable[..., Context]) -> None:
     ctx = make_ctx()
     plain = Component(purl.pypi("x", "1"), "pypi", "x", "1")
