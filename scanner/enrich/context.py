@@ -119,10 +119,12 @@ def open_context(
     verify: bool = False,
 ) -> Context:
     """A Context with a fresh client and the persistent cache; close it with ``ctx.client.close()``."""
-    from scanner.cache import Cache
+    from scanner.cache import MEMORY, Cache
     from scanner.http import HttpSettings
 
-    cache = Cache(cache_path) if use_cache else None
+    # Without the persistent cache a memory one still makes each document one request per
+    # scan (npm and npm-provenance read the same packument).
+    cache = Cache(cache_path) if use_cache else Cache(MEMORY)
     client = HttpClient(HttpSettings(offline=offline), cache)
     return Context(
         client=client,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import threading
 import time
 from email.utils import formatdate
 
 import pytest
 
 from scanner._redact import redact_headers, redact_text, redact_url
-from scanner.http import Fetched, FetchError, JsonDoc, decode_json
+from scanner.http import Fetched, FetchError, HttpClient, HttpSettings, JsonDoc, decode_json
 from tests.loopback import LoopbackServer, Reply
 
 TOKEN = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
@@ -250,3 +251,22 @@ def test_secondary_rate_limit_403_with_retry_after(server, make_client, sleeps) 
     server.route("/x", Reply(403, headers={"Retry-After": "1"}), Reply(body=b"ok"))
     result = make_client().fetch(server.url("/x"), source="github-api")
     assert isinstance(result, Fetched) and len(sleeps) == 1 and 0.8 < sleeps[0] <= 1.0
+
+
+def test_map_keeps_order_when_it_switches_to_the_pool() -> None:
+    client = HttpClient(HttpSettings(workers=4))
+    threads: list[str] = []
+
+    def work(n: int) -> int:
+        threads.append(threading.current_thread().name)
+        if n == 2:
+            time.sleep(0.03)  # waits like a network request: the rest go to the pool
+        return n * n
+
+    try:
+        assert client.map(work, range(40)) == [n * n for n in range(40)]
+    finally:
+        client.close()
+    main = threading.current_thread().name
+    assert threads[:3] == [main] * 3
+    assert any(t != main for t in threads[3:])
