@@ -17,8 +17,10 @@ from scanner.http import FetchError, JsonDoc
 NAME = "pypi-provenance"
 ECOSYSTEMS = ("pypi",)
 # Releases with binary wheels can carry 50+ files, nearly always uploaded by one workflow:
-# the files the lockfile pinned and the sdist are asked first, the rest up to this bound.
-MAX_FILES = 20
+# the files the lockfile pinned and the sdist are asked first, up to this bound. A few
+# files tell the publisher; asking for all of them would multiply a scan's requests
+# (a uv.lock pins every wheel of every release).
+MAX_FILES = 4
 _ACCEPT = {"Accept": "application/vnd.pypi.integrity.v1+json"}
 _SLUG = re.compile(r"[\w.-]+(?:/[\w.-]+)+")
 _HOSTS = {"GitHub": "github.com", "GitLab": "gitlab.com"}
