@@ -26,9 +26,6 @@ NAME = "cyclonedx-xml"
 TITLE = "CycloneDX 1.6 XML (SBOM enriched with provenance and findings)"
 EXTENSION = ".cdx.xml"
 
-# XML 1.0 cannot carry these at all, not even as character references, and the library
-# fails re-parsing its own output when a lockfile name holds one. Shown as \uXXXX text.
-
 
 def _supplier(p: Party) -> OrganizationalEntity:
     return OrganizationalEntity(
