@@ -13,8 +13,6 @@ from fnmatch import fnmatchcase
 
 from sbom.build import default_parsers, inventory_from_files, plan
 from sbom.discover import discover
-from sbom.errors import ParseError
-from sbom.loaders import load_json, load_toml, load_yaml
 from sbom.merge import merge
 from sbom.model import (
     Component,
@@ -26,16 +24,7 @@ from sbom.model import (
     SourceFile,
 )
 from sbom.parser import Matcher, Parser
-
-# Files that can declare a workspace (members grouped under the declaring folder).
-WORKSPACE_FILES = frozenset(
-    {"go.work", "pnpm-workspace.yaml", "package.json", "Cargo.toml", "pyproject.toml", "pom.xml"}
-)
-# A cheap test before decoding: most package.json and pom.xml files declare no workspace.
-_MARKERS = {"package.json": b'"workspaces"', "pom.xml": b"<modules", "Cargo.toml": b"workspace"}
-_MAX_DECLARATION = 1 << 20
-_MODULE = re.compile(r"<module>\s*([^<]+?)\s*</module>")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
+from scanner.workspaces import MAX_DECLARATION, WORKSPACE_FILES, matches, members, under
 
 
 @dataclass(frozen=True)
@@ -46,71 +35,6 @@ class Tree:
     parts: dict[str, Inventory]
     projects: dict[str, str]
     """Input file path → project folder ('' is the root)."""
-
-
-def members(relpath: str, data: bytes) -> tuple[str, ...]:
-    """Member folder patterns a workspace file declares, relative to its folder ('!' excludes)."""
-    name = relpath.rsplit("/", 1)[-1]
-    marker = _MARKERS.get(name, b"workspace" if name == "pyproject.toml" else b"")
-    if marker not in data:
-        return ()
-    try:
-        text = data.decode("utf-8-sig")
-        if name == "go.work":
-            return _go_work(text)
-        if name == "pom.xml":
-            mods = _MODULE.findall(_COMMENT.sub("", text))
-            return tuple(posixpath.dirname(m) if m.endswith(".xml") else m for m in mods)
-        if name == "package.json":
-            found = load_json(text).get("workspaces")
-            found = found.get("packages") if isinstance(found, dict) else found
-        elif name == "pnpm-workspace.yaml":
-            found = (load_yaml(text) or {}).get("packages")
-        else:
-            doc = load_toml(text)
-            ws = doc.get("workspace") if name == "Cargo.toml" else None
-            ws = ws or doc.get("tool", {}).get("uv", {}).get("workspace") or {}
-            found = _strings(ws.get("members")) + ["!" + e for e in _strings(ws.get("exclude"))]
-    except (ParseError, UnicodeDecodeError, AttributeError, TypeError):
-        return ()
-    return tuple(_strings(found))
-
-
-def _strings(value: object) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
-def _go_work(text: str) -> tuple[str, ...]:
-    out: list[str] = []
-    block = False
-    for raw in text.splitlines():
-        line = raw.split("//", 1)[0].strip()
-        if block:
-            block = line != ")"
-            out.extend([line.strip('"')] if block and line else [])
-        elif line.startswith("use"):
-            rest = line[3:].strip()
-            block = rest == "("
-            out.extend([rest.strip('"')] if rest and not block else [])
-    return tuple(out)
-
-
-def _glob(pattern: str, path: str) -> bool:
-    """Folder glob: ``*`` stays within one segment, ``**`` spans any number."""
-    return _match(pattern.split("/") if pattern else [], path.split("/") if path else [])
-
-
-def _match(pat: list[str], parts: list[str]) -> bool:
-    if not pat:
-        return not parts
-    if pat[0] == "**":
-        return any(_match(pat[1:], parts[i:]) for i in range(len(parts) + 1))
-    return bool(parts) and fnmatchcase(parts[0], pat[0]) and _match(pat[1:], parts[1:])
-
-
-def _under(folder: str, pattern: str) -> str:
-    joined = posixpath.normpath(posixpath.join(folder, pattern.lstrip("!")))
-    return "" if joined == "." else joined
 
 
 def folder_of(path: str, parsers: Iterable[Parser] = ()) -> str:
@@ -150,10 +74,10 @@ def group(
     owner: dict[str, str] = {}
     # Outer workspaces first, so a folder listed by two is claimed by the outermost.
     for root, pats in rules:
-        keep = [_under(root, p) for p in pats if not p.startswith("!")]
-        drop = [_under(root, p) for p in pats if p.startswith("!")]
+        keep = [under(root, p) for p in pats if not p.startswith("!")]
+        drop = [under(root, p) for p in pats if p.startswith("!")]
         for folder in sorted(candidates - owner.keys() - {root}):
-            if any(_glob(k, folder) for k in keep) and not any(_glob(d, folder) for d in drop):
+            if any(matches(k, folder) for k in keep) and not any(matches(d, folder) for d in drop):
                 owner[folder] = root
 
     def top(folder: str) -> str:
@@ -199,7 +123,7 @@ def build(
         if f.relpath.rsplit("/", 1)[-1] in WORKSPACE_FILES:
             try:
                 with open(f.abspath, "rb") as fh:
-                    declarations[f.relpath] = fh.read(_MAX_DECLARATION)
+                    declarations[f.relpath] = fh.read(MAX_DECLARATION)
             except OSError:
                 continue
     return Tree(inventory, parts, group(todo, declarations, parsers))

@@ -14,7 +14,7 @@ from cyclonedx.validation.json import JsonStrictValidator
 
 from sbom.build import inventory_from_tree
 from sbom.model import Inventory
-from scanner import projects
+from scanner import projects, workspaces
 from scanner.cli import main
 from scanner.progress import Progress, choose
 
@@ -87,7 +87,7 @@ def test_nearest_folder_with_a_lockfile_and_anchored_layouts() -> None:
     ],
 )  # fmt: skip
 def test_workspace_declarations(decl: str, text: str, expected: tuple[str, ...]) -> None:
-    assert projects.members(decl, text.encode()) == expected
+    assert workspaces.members(decl, text.encode()) == expected
 
 
 def test_workspace_roots_group_their_members() -> None:
