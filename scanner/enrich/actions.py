@@ -30,14 +30,6 @@ _REPO = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 def enrich(component: Component, ctx: Context) -> SourceResult:
     """Facts from the purl or the submodule URL alone; local and relative sources do not apply."""
     try:
-        return _enrich(component, ctx)
-    except Exception as exc:  # a bug here must not end the scan; it is reported instead
-        reason = f"internal error: {type(exc).__name__}"
-        return SourceResult(SourceStatus(NAME, "error", reason))
-
-
-def _enrich(component: Component, ctx: Context) -> SourceResult:
-    try:
         ref = PackageURL.from_string(component.purl)
     except ValueError as exc:
         return SourceResult(SourceStatus(NAME, "error", f"unreadable purl: {str(exc)[:200]}"))

@@ -84,14 +84,11 @@ def enrich(component: Component, ctx: Context) -> SourceResult:
 
 
 def enrich_with(component: Component, ctx: Context, prior_facts: Sequence[Fact]) -> SourceResult:
-    """Owner, owner type, fork origin and owner profile of every repository found so far."""
-    try:
-        return _enrich(component, ctx, prior_facts)
-    except Exception as exc:  # a bug here must not end the scan; it is reported instead
-        return SourceResult(SourceStatus(NAME, "error", f"internal error: {type(exc).__name__}"))
+    """Owner, owner type, fork origin and owner profile of every repository found so far.
 
-
-def _enrich(component: Component, ctx: Context, prior: Sequence[Fact]) -> SourceResult:
+    A bug here cannot end the scan: the runner turns any exception into an error status.
+    """
+    prior = prior_facts
     texts = [_own_repository(component)] + [f.value for f in prior if f.kind == "repository"]
     repos: dict[str, tuple[str, str]] = {}
     elsewhere: list[str] = []

@@ -41,14 +41,6 @@ def version_url(ctx: Context, system: str, name: str, version: str) -> str:
 
 def enrich(component: Component, ctx: Context) -> SourceResult:
     """Repository links, attestations and SLSA provenance deps.dev holds for this version."""
-    try:
-        return _enrich(component, ctx)
-    except Exception as exc:  # a bug here must not end the scan; it is reported instead
-        reason = f"internal error: {type(exc).__name__}"
-        return SourceResult(SourceStatus(NAME, "error", reason))
-
-
-def _enrich(component: Component, ctx: Context) -> SourceResult:
     system = SYSTEMS.get(component.ecosystem)
     if system is None or component.source_kind != "registry":
         return not_applicable(NAME)

@@ -67,14 +67,6 @@ def derived(module: str) -> tuple[str, str] | None:
 
 def enrich(component: Component, ctx: Context) -> SourceResult:
     """Repository and commit of one module version; replaced (local) modules do not apply."""
-    try:
-        return _enrich(component, ctx)
-    except Exception as exc:  # a bug here must not end the scan; it is reported instead
-        reason = f"internal error: {type(exc).__name__}"
-        return SourceResult(SourceStatus(NAME, "error", reason))
-
-
-def _enrich(component: Component, ctx: Context) -> SourceResult:
     if component.ecosystem != "golang" or component.source_kind != "registry":
         return not_applicable(NAME)
     module, version = component.name, component.version

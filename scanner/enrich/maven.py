@@ -46,14 +46,6 @@ def _valid(*parts: str) -> bool:
 
 def enrich(component: Component, ctx: Context) -> SourceResult:
     """Facts from the version's POM, filling missing sections from up to three parents."""
-    try:
-        return _enrich(component, ctx)
-    except Exception as exc:  # a bug here must not end the scan; it is reported instead
-        reason = f"internal error: {type(exc).__name__}"
-        return SourceResult(SourceStatus(NAME, "error", reason))
-
-
-def _enrich(component: Component, ctx: Context) -> SourceResult:
     if component.ecosystem != "maven" or component.source_kind != "registry":
         return not_applicable(NAME)
     group, _, artifact = component.name.partition(":")

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from sbom.model import Component, Inventory
 from scanner.cache import Cache
 from scanner.endpoints import ENDPOINTS
 from scanner.enrich.context import Context
+from scanner.enrich.model import SourceResult
+from scanner.enrich.run import enrich
 from scanner.http import HttpClient, HttpSettings
 from tests.conftest import FIXTURES
 from tests.loopback import LoopbackServer
@@ -42,3 +45,10 @@ def make_ctx(server: LoopbackServer, tmp_path: Path) -> Iterator[Callable[..., C
     yield build
     for client in clients:
         client.close()
+
+
+def through_runner(source: object, component: Component, ctx: Context) -> SourceResult:
+    """One component through the enrichment runner, which turns a source's bug into a status."""
+    out = enrich(Inventory(".", (component,)), ctx, [source])  # type: ignore[list-item]
+    prov = out.provenance[component.purl]
+    return SourceResult(prov.statuses[0], prov.facts)

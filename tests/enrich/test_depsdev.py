@@ -11,7 +11,7 @@ from sbom.model import Component
 from scanner.enrich import depsdev
 from scanner.enrich.context import Context
 from scanner.enrich.model import Fact
-from tests.enrich.conftest import ENRICH_FIXTURES
+from tests.enrich.conftest import ENRICH_FIXTURES, through_runner
 from tests.loopback import LoopbackServer, Reply
 
 DD = ENRICH_FIXTURES / "depsdev"
@@ -172,5 +172,5 @@ def test_a_bug_becomes_an_error_status(
 
     monkeypatch.setattr(depsdev, "_attestation", boom)
     server.route(NPM, Reply.file(DD / "npm-acme-widget-1.2.3.json"))
-    result = depsdev.enrich(widget(), make_ctx())
+    result = through_runner(depsdev, widget(), make_ctx())
     assert result.status.status == "error" and "KeyError" in result.status.reason

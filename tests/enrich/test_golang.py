@@ -11,7 +11,7 @@ from sbom.model import Component, Location
 from scanner.enrich import golang
 from scanner.enrich.context import Context
 from scanner.enrich.model import SourceResult
-from tests.enrich.conftest import ENRICH_FIXTURES
+from tests.enrich.conftest import ENRICH_FIXTURES, through_runner
 from tests.loopback import LoopbackServer, Reply
 
 GO = ENRICH_FIXTURES / "golang"
@@ -204,5 +204,5 @@ def test_a_bug_becomes_an_error_status(
     make_ctx: Callable[..., Context], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(golang, "derived", lambda path: 1 / 0)
-    result = golang.enrich(module("github.com/acme/tool", None), make_ctx())
+    result = through_runner(golang, module("github.com/acme/tool", None), make_ctx())
     assert result.status.status == "error" and "ZeroDivisionError" in result.status.reason

@@ -11,7 +11,7 @@ from sbom.model import Component
 from scanner.enrich import maven
 from scanner.enrich.context import Context
 from scanner.enrich.model import SourceResult
-from tests.enrich.conftest import ENRICH_FIXTURES
+from tests.enrich.conftest import ENRICH_FIXTURES, through_runner
 from tests.loopback import LoopbackServer, Reply
 
 POMS = ENRICH_FIXTURES / "maven"
@@ -223,5 +223,5 @@ def test_a_bug_becomes_an_error_status(
 
     monkeypatch.setattr(maven, "parse_xml", boom)
     server.route(GADGET, pom("gadget-2.0.pom"))
-    result = maven.enrich(artifact("org.example:gadget", "2.0"), make_ctx())
+    result = through_runner(maven, artifact("org.example:gadget", "2.0"), make_ctx())
     assert result.status.status == "error" and "RuntimeError" in result.status.reason
