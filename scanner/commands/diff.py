@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from scanner.config import PROFILES, SEVERITIES
+from scanner.commands import options
 
 
 def register(sub: Any) -> None:
@@ -31,30 +31,14 @@ def register(sub: Any) -> None:
         metavar="FORMAT[=PATH]",
         help="table, json, markdown or sarif (repeatable); without =PATH it goes to stdout",
     )
-    p.add_argument(
-        "--fail-on", choices=SEVERITIES, help="exit 1 for a new finding at or above this"
-    )
-    p.add_argument("--profile", choices=PROFILES, help="jurisdiction profile (default: icts)")
-    p.add_argument("--config", metavar="FILE", help="policy file (default: found in PATH)")
-    p.add_argument("--offline", action="store_true", help="only the cache and local files")
-    p.add_argument(
-        "--no-network", action="store_true", help="skip provenance lookups (all unknown)"
-    )
-    p.add_argument(
-        "--verify-attestations", action="store_true", help="verify Sigstore attestations"
-    )
+    options.add_policy(p, fail_help="exit 1 for a new finding at or above this")
+    options.add_lookups(p)
     p.add_argument("--strict", action="store_true", help="exit 3 when either scan is incomplete")
     p.set_defaults(run=run)
 
 
-def _fail(message: str) -> int:
-    print(f"icts-scan: error: {message}", file=sys.stderr)
-    return 2
-
-
 def run(args: argparse.Namespace) -> int:
     """Diff and report; 0 ok, 1 new findings at or above fail-on, 2 usage, 3 incomplete (strict)."""
-    import dataclasses
     import os
 
     import feeds
@@ -65,22 +49,13 @@ def run(args: argparse.Namespace) -> int:
     from scanner.endpoints import EndpointError
     from scanner.report.terminal import use_color
 
-    targets = [
-        (fmt, path or None) for fmt, _, path in (s.partition("=") for s in args.report or ["table"])
-    ]
-    unknown = [fmt for fmt, _ in targets if fmt not in FORMATS]
-    if unknown:
-        return _fail(f"unknown report format(s) {', '.join(unknown)} (known: {', '.join(FORMATS)})")
-    if sum(1 for _, path in targets if path is None) > 1:
-        return _fail("only one report can go to stdout; give the others =PATH")
+    targets, problem = options.report_targets(args.report, FORMATS)
+    if problem:
+        return options.error(problem)
     if not os.path.isdir(args.path):
-        return _fail(f"{args.path}: not a folder")
+        return options.error(f"{args.path}: not a folder")
     try:
-        cfg = configuration.load(args.config or configuration.find(args.path))
-        if args.profile:
-            cfg = dataclasses.replace(cfg, profile=args.profile)
-        if args.fail_on:
-            cfg = dataclasses.replace(cfg, fail_on=args.fail_on)
+        cfg = options.load_policy(args, args.path)
         repo = gitrev.open_repository(args.path)
         base = diff.Revision(args.base, gitrev.resolve(repo, args.base, "base"))
         head = diff.Revision(args.head or "working tree")
@@ -105,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
             verify=args.verify_attestations,
         )
     except (configuration.ConfigError, EndpointError, gitrev.RevisionError) as exc:
-        return _fail(str(exc))
+        return options.error(str(exc))
     for fmt, path in targets:
         text = render(fmt, result, color=path is None and use_color(sys.stdout.isatty()))
         if path is None:
@@ -113,7 +88,5 @@ def run(args: argparse.Namespace) -> int:
         else:
             with open(path, "w", encoding="utf-8") as fh:
                 fh.write(text)
-    for issue in result.head_scan.inventory.issues:
-        where = f"{issue.path}:{issue.line}" if issue.line else issue.path
-        print(f"icts-scan: {issue.severity}: {where}: {issue.message}", file=sys.stderr)
+    options.print_issues(result.head_scan.inventory.issues)
     return result.exit_code(args.strict)

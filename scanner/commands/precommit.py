@@ -7,7 +7,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from scanner.config import PROFILES, SEVERITIES
+from scanner.commands import options
 
 if TYPE_CHECKING:
     from scanner.assess.model import Finding
@@ -38,9 +38,7 @@ def register(sub: Any) -> None:
         "is checked in full. Exit 1 when a finding at or above fail-on is found.",
     )
     p.add_argument("files", nargs="*", metavar="FILE", help="lockfiles and manifests")
-    p.add_argument("--fail-on", choices=SEVERITIES, help="exit 1 at or above this severity")
-    p.add_argument("--profile", choices=PROFILES, help="jurisdiction profile (default: icts)")
-    p.add_argument("--config", metavar="FILE", help="policy file (default: found in .)")
+    options.add_policy(p)
     p.add_argument(
         "--base",
         metavar="REV",
@@ -74,16 +72,9 @@ def run(args: argparse.Namespace) -> int:
     if not selection.files:
         return 0  # nothing icts-scan reads: not even a broken policy file blocks this commit
     try:
-        cfg = configuration.load(args.config or configuration.find(root))
+        cfg = options.load_policy(args, root)
     except configuration.ConfigError as exc:
-        print(f"icts-scan: error: {exc}", file=sys.stderr)
-        return 2
-    if args.fail_on or args.profile:
-        import dataclasses
-
-        cfg = dataclasses.replace(
-            cfg, fail_on=args.fail_on or cfg.fail_on, profile=args.profile or cfg.profile
-        )
+        return options.error(str(exc))
     rev = None if args.everything else args.base or os.environ.get("PRE_COMMIT_FROM_REF") or "HEAD"
     try:
         found = scope(root, selection.files, parsers, rev, strict=bool(args.base))
@@ -92,9 +83,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if rev and len(rev) >= 40 and all(ch in "0123456789abcdef" for ch in rev):
         rev = rev[:12]  # pre-commit passes full commit ids
-    for issue in found.current.issues:
-        where = f"{issue.path}:{issue.line}" if issue.line else issue.path
-        print(f"icts-scan: {issue.severity}: {where}: {issue.message}", file=sys.stderr)
+    options.print_issues(found.current.issues)
     if not found.targets:
         if found.compared:
             print(f"icts-scan: no component added to {_files(found.compared)} since {rev}")

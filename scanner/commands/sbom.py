@@ -62,9 +62,9 @@ def run(args: argparse.Namespace) -> int:
             fh.write(text)
     else:
         sys.stdout.write(text)
-    for issue in inventory.issues:
-        where = f"{issue.path}:{issue.line}" if issue.line else issue.path
-        print(f"icts-scan: {issue.severity}: {where}: {issue.message}", file=sys.stderr)
+    from scanner.commands import options
+
+    options.print_issues(inventory.issues)
     print(
         f"icts-scan: {len(inventory.components)} components from {len(inventory.files)} files"
         + (f", {len(inventory.issues)} issues" if inventory.issues else ""),

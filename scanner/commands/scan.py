@@ -7,13 +7,13 @@ import sys
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from scanner.commands import options
+
 if TYPE_CHECKING:
     from scanner.assess.model import Finding
     from scanner.pipeline import ScanResult
     from scanner.progress import Progress
     from scanner.projects import Tree
-
-from scanner.config import PROFILES, SEVERITIES
 
 
 def register(sub: Any) -> None:
@@ -34,18 +34,8 @@ def register(sub: Any) -> None:
         metavar="FORMAT[=PATH]",
         help="write a report (repeatable); without =PATH it goes to stdout",
     )
-    p.add_argument("--fail-on", choices=SEVERITIES, help="exit 1 at or above this severity")
-    p.add_argument("--profile", choices=PROFILES, help="jurisdiction profile (default: icts)")
-    p.add_argument("--config", metavar="FILE", help="policy file (default: found in PATH)")
-    p.add_argument("--offline", action="store_true", help="only the cache and local files")
-    p.add_argument(
-        "--no-network", action="store_true", help="skip provenance lookups (all unknown)"
-    )
-    p.add_argument(
-        "--verify-attestations",
-        action="store_true",
-        help="verify Sigstore attestations (needs the 'verify' extra); verified facts are 'signed'",
-    )
+    options.add_policy(p)
+    options.add_lookups(p)
     p.add_argument("--strict", action="store_true", help="exit 3 when the scan is incomplete")
     p.add_argument(
         "--sbom-dir",
@@ -82,14 +72,6 @@ def _shard(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _targets(specs: list[str]) -> list[tuple[str, str | None]]:
-    out = []
-    for spec in specs or ["table"]:
-        fmt, _, path = spec.partition("=")
-        out.append((fmt, path or None))
-    return out
-
-
 def run(args: argparse.Namespace) -> int:
     """Scan and report; 0 ok, 1 findings at or above fail-on, 2 usage, 3 incomplete (strict)."""
     import dataclasses
@@ -105,21 +87,9 @@ def run(args: argparse.Namespace) -> int:
     from scanner.report import terminal
     from scanner.report.formats import BY_NAME
 
-    targets = _targets(args.report)
-    unknown = [fmt for fmt, _ in targets if fmt not in BY_NAME]
-    if unknown:
-        print(
-            f"icts-scan: error: unknown report format(s) {', '.join(unknown)} "
-            f"(known: {', '.join(BY_NAME)})",
-            file=sys.stderr,
-        )
-        return 2
-    if sum(1 for _, path in targets if path is None) > 1:
-        print(
-            "icts-scan: error: only one report can go to stdout; give the others =PATH",
-            file=sys.stderr,
-        )
-        return 2
+    targets, problem = options.report_targets(args.report, BY_NAME)
+    if problem:
+        return options.error(problem)
     if not args.sbom and not os.path.isdir(args.path):
         print(f"icts-scan: error: {args.path}: not a folder", file=sys.stderr)
         return 2
@@ -139,13 +109,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
     progress = Progress(choose(args.progress, sys.stderr), sys.stderr)
     try:
-        cfg = configuration.load(
-            args.config or (None if args.sbom else configuration.find(args.path))
-        )
-        if args.profile:
-            cfg = dataclasses.replace(cfg, profile=args.profile)
-        if args.fail_on:
-            cfg = dataclasses.replace(cfg, fail_on=args.fail_on)
+        cfg = options.load_policy(args, None if args.sbom else args.path)
         feedset = feeds.load()
         request = ScanRequest(
             path=args.path,
@@ -202,9 +166,7 @@ def run(args: argparse.Namespace) -> int:
         f"{len(result.inventory.components)} components, "
         f"{sum(1 for f in result.findings if not f.waiver)} findings"
     )
-    for issue in result.inventory.issues:
-        where = f"{issue.path}:{issue.line}" if issue.line else issue.path
-        print(f"icts-scan: {issue.severity}: {where}: {issue.message}", file=sys.stderr)
+    options.print_issues(result.inventory.issues)
     return exit_code(result.findings, cfg.fail_on, result.incomplete, args.strict)
 
 

@@ -1,0 +1,75 @@
+"""Options and steps the scanning commands share: policy flags, lookup flags, report targets."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from collections.abc import Collection, Iterable
+
+from sbom.model import ParseIssue
+from scanner import config as configuration
+from scanner.config import PROFILES, SEVERITIES
+
+
+def add_policy(
+    p: argparse.ArgumentParser, fail_help: str = "exit 1 at or above this severity"
+) -> None:
+    """--fail-on, --profile and --config, which override the policy file."""
+    p.add_argument("--fail-on", choices=SEVERITIES, help=fail_help)
+    p.add_argument("--profile", choices=PROFILES, help="jurisdiction profile (default: icts)")
+    p.add_argument("--config", metavar="FILE", help="policy file (default: found in PATH)")
+
+
+def add_lookups(p: argparse.ArgumentParser) -> None:
+    """--offline, --no-network and --verify-attestations: how provenance is looked up."""
+    p.add_argument("--offline", action="store_true", help="only the cache and local files")
+    p.add_argument(
+        "--no-network", action="store_true", help="skip provenance lookups (all unknown)"
+    )
+    p.add_argument(
+        "--verify-attestations",
+        action="store_true",
+        help="verify Sigstore attestations (needs the 'verify' extra); verified facts are 'signed'",
+    )
+
+
+def load_policy(args: argparse.Namespace, root: str | None) -> configuration.Config:
+    """The policy file (--config, else the one found in ``root``) with the flags applied.
+
+    Raises ConfigError naming the file and key.
+    """
+    cfg = configuration.load(args.config or (configuration.find(root) if root else None))
+    if args.profile:
+        cfg = dataclasses.replace(cfg, profile=args.profile)
+    if args.fail_on:
+        cfg = dataclasses.replace(cfg, fail_on=args.fail_on)
+    return cfg
+
+
+def report_targets(
+    specs: list[str], known: Collection[str]
+) -> tuple[list[tuple[str, str | None]], str | None]:
+    """``FORMAT[=PATH]`` specs as (format, path or None for stdout), or a usage error."""
+    targets = [
+        (fmt, path or None) for fmt, _, path in (s.partition("=") for s in specs or ["table"])
+    ]
+    unknown = [fmt for fmt, _ in targets if fmt not in known]
+    if unknown:
+        return [], f"unknown report format(s) {', '.join(unknown)} (known: {', '.join(known)})"
+    if sum(1 for _, path in targets if path is None) > 1:
+        return [], "only one report can go to stdout; give the others =PATH"
+    return targets, None
+
+
+def error(message: str) -> int:
+    """Print a usage or configuration error; exit code 2."""
+    print(f"icts-scan: error: {message}", file=sys.stderr)
+    return 2
+
+
+def print_issues(issues: Iterable[ParseIssue]) -> None:
+    """Files that could not be read, as ``severity: path:line: message`` on stderr."""
+    for issue in issues:
+        where = f"{issue.path}:{issue.line}" if issue.line else issue.path
+        print(f"icts-scan: {issue.severity}: {where}: {issue.message}", file=sys.stderr)
