@@ -12,6 +12,8 @@ from sbom import __version__
 from scanner.endpoints import PROJECT_URL
 
 USER_AGENT = f"icts-scan/{__version__} (+{PROJECT_URL})"
+# Statuses retried with backoff: an answer with one of them is an outage, not a verdict.
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 @dataclass(frozen=True)

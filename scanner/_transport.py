@@ -15,13 +15,12 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from scanner import _redact
-from scanner._results import Fetched, FetchError, HttpSettings
+from scanner._results import RETRY_STATUSES, Fetched, FetchError, HttpSettings
 from scanner._throttle import HostGates, backoff_delay, parse_retry_after
 from scanner.endpoints import min_interval_for
 
 log = logging.getLogger("scanner.http")
 
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Response headers worth keeping; everything else (cookies above all) is dropped.
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "link", "date")
 _DRAIN_LIMIT = 64 * 1024

@@ -10,13 +10,23 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from scanner import _redact
-from scanner._results import USER_AGENT, Fetched, FetchError, HttpSettings, JsonDoc, decode_json
-from scanner._transport import RETRY_STATUSES, Transport, make_session
+from scanner._results import (
+    RETRY_STATUSES,
+    USER_AGENT,
+    Fetched,
+    FetchError,
+    HttpSettings,
+    JsonDoc,
+    decode_json,
+)
 from scanner.cache import Cache, CacheEntry, request_key
 from scanner.endpoints import ttl_for
+
+if TYPE_CHECKING:
+    from scanner._transport import Transport
 
 __all__ = [
     "USER_AGENT",
@@ -26,7 +36,6 @@ __all__ = [
     "HttpSettings",
     "JsonDoc",
     "decode_json",
-    "make_session",
 ]
 
 log = logging.getLogger("scanner.http")
@@ -62,13 +71,30 @@ class HttpClient:
         self.stats: Counter[str] = Counter()  # network, cache_hit, revalidated, error, …
         self._clock = clock
         self._lock = threading.Lock()
-        self._transport = Transport(
-            self.settings, clock=clock, sleep=sleep, rng=rng or random.Random(), count=self._count
-        )
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._transport_: Transport | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._in_pool = threading.local()
         self._flights: dict[str, _Flight] = {}
         _redact.install_log_redaction()
+
+    @property
+    def _transport(self) -> Transport:
+        """The network side, made on first use: offline and cache-only runs (pre-commit)
+        never import requests (~40 ms of start-up)."""
+        with self._lock:
+            if self._transport_ is None:
+                from scanner._transport import Transport
+
+                self._transport_ = Transport(
+                    self.settings,
+                    clock=self._clock,
+                    sleep=self._sleep,
+                    rng=self._rng,
+                    count=self._count,
+                )
+            return self._transport_
 
     def fetch(
         self,
@@ -261,7 +287,8 @@ class HttpClient:
         """Stop the pool and close connections (the cache belongs to the caller)."""
         if self._pool is not None:
             self._pool.shutdown(wait=True)
-        self._transport.session.close()
+        if self._transport_ is not None:
+            self._transport_.session.close()
 
     def __enter__(self) -> HttpClient:
         return self
