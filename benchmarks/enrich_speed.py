@@ -18,11 +18,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sbom import purl
 from sbom.model import Component, Inventory
-from scanner.cache import Cache
 from scanner.enrich import npm
 from scanner.enrich.context import Context
 from scanner.enrich.run import enrich
-from scanner.http import HttpClient, HttpSettings
+from scanner.net.cache import Cache
+from scanner.net.client import HttpClient, HttpSettings
 from tests.loopback import LoopbackServer, Reply
 
 

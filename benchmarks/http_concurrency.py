@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scanner.cache import Cache, CacheEntry, request_key  # noqa: E402
-from scanner.http import Fetched, HttpClient, HttpSettings  # noqa: E402
+from scanner.net.cache import Cache, CacheEntry, request_key  # noqa: E402
+from scanner.net.client import Fetched, HttpClient, HttpSettings  # noqa: E402
 from tests.loopback import LoopbackServer, Reply  # noqa: E402
 
 

@@ -97,8 +97,8 @@ def _warm(repo: Path, cache_dir: Path, size: int) -> tuple[float, int, dict[str,
     """
     import feeds
     from sbom.build import inventory_from_tree
-    from scanner.cache import Cache
-    from scanner.endpoints import ENDPOINTS
+    from scanner.net.cache import Cache
+    from scanner.net.endpoints import ENDPOINTS
     from scanner.pipeline import ScanRequest, scan
     from tests.loopback import LoopbackServer, Reply
 

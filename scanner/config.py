@@ -9,7 +9,7 @@ from typing import Any
 
 from sbom.errors import ParseError
 from sbom.loaders import load_toml
-from scanner.endpoints import ENDPOINTS
+from scanner.net.endpoints import ENDPOINTS
 
 PROFILES = ("icts", "connected-vehicles", "bulk-data")
 SEVERITIES = ("info", "low", "medium", "high", "critical")

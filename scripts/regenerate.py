@@ -34,7 +34,7 @@ def formats_table() -> str:
 
 def endpoints_table() -> str:
     """Markdown table of every network source, its override variable and config key."""
-    from scanner.endpoints import ENDPOINTS
+    from scanner.net.endpoints import ENDPOINTS
 
     rows = [
         "| source | what | environment variable | config key | cached for |",

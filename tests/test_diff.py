@@ -15,10 +15,11 @@ import pytest
 
 from sbom.build import inventory_from_tree
 from sbom.model import Component, Inventory
-from scanner import cli, gitrev
-from scanner.diff import provenance_changes
-from scanner.endpoints import ENDPOINTS
+from scanner import cli
+from scanner.diff import gitrev
+from scanner.diff.changes import provenance_changes
 from scanner.enrich.model import Enriched, Fact, Provenance, SourceStatus
+from scanner.net.endpoints import ENDPOINTS
 from scanner.report.markdown import MARKER
 from tests.loopback import LoopbackServer, Reply
 

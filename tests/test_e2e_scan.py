@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main
-from scanner.endpoints import ENDPOINTS
+from scanner.net.endpoints import ENDPOINTS
 from tests.conftest import FIXTURES
 from tests.loopback import LoopbackServer, Reply
 

@@ -14,8 +14,8 @@ from cyclonedx.validation.json import JsonStrictValidator
 
 from sbom.build import inventory_from_tree
 from sbom.model import Inventory
-from scanner import projects, workspaces
 from scanner.cli import main
+from scanner.monorepo import projects, workspaces
 from scanner.progress import Progress, choose
 
 

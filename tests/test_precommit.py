@@ -25,7 +25,7 @@ from sbom.formats import LAZY_PARSERS
 from sbom.formats_index import FORMATS
 from sbom.parser import Matcher
 from scanner.cli import main
-from scanner.endpoints import ENDPOINTS
+from scanner.net.endpoints import ENDPOINTS
 from scripts.precommit_hooks import HOOKS_FILE, files_regex, hooks_yaml
 from tests.conftest import FIXTURES, REPO
 from tests.loopback import LoopbackServer

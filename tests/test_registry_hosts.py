@@ -6,7 +6,7 @@ import re
 import subprocess
 from urllib.parse import urlsplit
 
-from scanner.endpoints import ENDPOINTS
+from scanner.net.endpoints import ENDPOINTS
 from tests.conftest import REPO
 
 # Registry hosts beyond the endpoint table's API hosts: download and index hosts.
@@ -28,7 +28,7 @@ EXTRA = {
 }
 # Code hosts are not registries and appear in repository URLs everywhere.
 CODE_HOSTS = {"github.com", "api.github.com", "gitlab.com", "gitee.com"}
-ALLOWED = {"scanner/endpoints.py"}
+ALLOWED = {"scanner/net/endpoints.py"}
 
 
 def test_no_registry_host_outside_the_endpoint_table() -> None:

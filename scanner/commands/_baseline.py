@@ -113,10 +113,10 @@ def read_blobs(
 
     None when there is no baseline at all: outside git, or ``rev`` does not exist (a first
     commit); with ``strict`` (a revision the user named) that raises RevisionError instead.
-    One ``git cat-file --batch`` reads every file, with the hardened git of scanner.gitrev:
+    One ``git cat-file --batch`` reads every file, with the hardened git of scanner.diff.gitrev:
     nothing is checked out, and no hook, fsmonitor or lazy fetch can run.
     """
-    from scanner.gitrev import RevisionError, _command, _env, open_repository, resolve
+    from scanner.diff.gitrev import RevisionError, _command, _env, open_repository, resolve
 
     try:
         repo = open_repository(root)

@@ -23,7 +23,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print cache statistics or delete entries."""
-    from scanner.cache import Cache
+    from scanner.net.cache import Cache
 
     cache = Cache(args.path)
     try:

@@ -44,9 +44,10 @@ def run(args: argparse.Namespace) -> int:
     import feeds
     from sbom.build import inventory_from_tree
     from scanner import config as configuration
-    from scanner import diff, gitrev
-    from scanner.diff_report import FORMATS, render
-    from scanner.endpoints import EndpointError
+    from scanner.diff import changes as diff
+    from scanner.diff import gitrev
+    from scanner.diff.report import FORMATS, render
+    from scanner.net.endpoints import EndpointError
     from scanner.report.terminal import use_color
 
     targets, problem = options.report_targets(args.report, FORMATS)

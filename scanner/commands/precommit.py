@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     from sbom.build import default_parsers
     from scanner import config as configuration
     from scanner.commands._baseline import scope, select
-    from scanner.gitrev import RevisionError
+    from scanner.diff.gitrev import RevisionError
 
     root = os.getcwd()
     parsers = default_parsers()

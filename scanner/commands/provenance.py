@@ -37,10 +37,10 @@ def run(args: argparse.Namespace) -> int:
     from sbom.build import inventory_from_tree
     from sbom.model import Inventory
     from scanner import config as configuration
-    from scanner.endpoints import EndpointError
     from scanner.enrich.context import open_context
     from scanner.enrich.run import enrich
     from scanner.enrich.sources import ENRICHERS, LATER
+    from scanner.net.endpoints import EndpointError
 
     try:
         cfg = configuration.load(args.config or configuration.find(args.path))

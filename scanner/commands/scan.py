@@ -11,9 +11,9 @@ from scanner.commands import options
 
 if TYPE_CHECKING:
     from scanner.assess.model import Finding
+    from scanner.monorepo.projects import Tree
     from scanner.pipeline import ScanResult
     from scanner.progress import Progress
-    from scanner.projects import Tree
 
 
 def register(sub: Any) -> None:
@@ -64,7 +64,7 @@ def register(sub: Any) -> None:
 
 
 def _shard(text: str) -> tuple[int, int]:
-    from scanner.projects import parse_shard
+    from scanner.monorepo.projects import parse_shard
 
     try:
         return parse_shard(text)
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     import feeds
     from scanner import config as configuration
     from scanner.assess.policy import exit_code
-    from scanner.endpoints import EndpointError
+    from scanner.net.endpoints import EndpointError
     from scanner.pipeline import ScanRequest, scan
     from scanner.progress import Progress, choose
     from scanner.report import terminal
@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
         )
         tree, selected = None, None
         if monorepo:
-            from scanner import projects
+            from scanner.monorepo import projects
 
             t0 = time.perf_counter()
             tree, selected = _projects(args, progress)
@@ -183,7 +183,7 @@ def _stamp() -> str:
 
 def _projects(args: argparse.Namespace, progress: Progress) -> tuple[Tree, list[str]]:
     """Read the tree once and pick this shard's projects (all of them without --shard)."""
-    from scanner import projects
+    from scanner.monorepo import projects
 
     progress.stage("inventory", "files")
     tree = projects.build(args.path, tick=progress.advance)
@@ -206,9 +206,9 @@ def _write_sboms(
     from dataclasses import replace
 
     from sbom.export.fields import NS
-    from scanner import projects
     from scanner.enrich.model import Enriched
     from scanner.enrich.run import coverage
+    from scanner.monorepo import projects
     from scanner.report import cyclonedx_json_report
     from scanner.report.cyclonedx_enrich import escape_surrogates, serial_number
 

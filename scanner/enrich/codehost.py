@@ -17,7 +17,7 @@ from scanner.enrich import codehost_gitee as gitee
 from scanner.enrich.context import Context, FactBuilder, failed
 from scanner.enrich.model import Fact, SourceResult, SourceStatus, Status
 from scanner.enrich.repos import parse_repo
-from scanner.http import FetchError, HttpClient, JsonDoc
+from scanner.net.client import FetchError, HttpClient, JsonDoc
 
 NAME = "codehost"
 ECOSYSTEMS = ("*",)

@@ -9,10 +9,10 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from sbom.model import Component
-from scanner._redact import redact_url
-from scanner.endpoints import base_url, endpoint
 from scanner.enrich.model import Fact, SourceResult, SourceStatus, Strength
-from scanner.http import FetchError, HttpClient, JsonDoc
+from scanner.net.client import FetchError, HttpClient, JsonDoc
+from scanner.net.endpoints import base_url, endpoint
+from scanner.net.redact import redact_url
 
 
 def utc_iso(moment: datetime) -> str:
@@ -119,8 +119,8 @@ def open_context(
     verify: bool = False,
 ) -> Context:
     """A Context with a fresh client and the persistent cache; close it with ``ctx.client.close()``."""
-    from scanner.cache import MEMORY, Cache
-    from scanner.http import HttpSettings
+    from scanner.net.cache import MEMORY, Cache
+    from scanner.net.client import HttpSettings
 
     # Without the persistent cache a memory one still makes each document one request per
     # scan (npm and npm-provenance read the same packument).

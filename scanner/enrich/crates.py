@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from sbom.model import Component
-from scanner.endpoints import endpoint
 from scanner.enrich.context import (
     Context,
     FactBuilder,
@@ -16,7 +15,8 @@ from scanner.enrich.context import (
     not_applicable,
 )
 from scanner.enrich.model import SourceResult, SourceStatus
-from scanner.http import FetchError, JsonDoc
+from scanner.net.client import FetchError, JsonDoc
+from scanner.net.endpoints import endpoint
 
 NAME = "crates"
 ECOSYSTEMS = ("cargo",)

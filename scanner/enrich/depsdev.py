@@ -9,7 +9,7 @@ from sbom.model import Component
 from sbom.purl import pypi_name
 from scanner.enrich.context import Context, FactBuilder, failed, not_applicable
 from scanner.enrich.model import SourceResult, SourceStatus, Strength
-from scanner.http import FetchError
+from scanner.net.client import FetchError
 
 NAME = "depsdev"
 # purl type → deps.dev system (apis.md §9: GO, RUBYGEMS, NPM, CARGO, MAVEN, PYPI, NUGET).

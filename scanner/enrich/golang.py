@@ -11,7 +11,7 @@ from urllib.parse import quote
 from sbom.model import Component
 from scanner.enrich.context import Context, FactBuilder, failed, not_applicable, utc_iso
 from scanner.enrich.model import Fact, SourceResult, SourceStatus, Strength
-from scanner.http import FetchError
+from scanner.net.client import FetchError
 
 NAME = "golang"
 ECOSYSTEMS = ("golang",)

@@ -11,7 +11,7 @@ from sbom.loaders import parse_xml
 from sbom.model import Component
 from scanner.enrich.context import Context, FactBuilder, failed, not_applicable, utc_iso
 from scanner.enrich.model import Fact, SourceResult, SourceStatus
-from scanner.http import Fetched, FetchError
+from scanner.net.client import Fetched, FetchError
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element

@@ -9,7 +9,7 @@ from sbom.model import Component
 from scanner.enrich.context import Context, FactBuilder, failed, not_applicable
 from scanner.enrich.model import SourceResult
 from scanner.enrich.people import person
-from scanner.http import FetchError
+from scanner.net.client import FetchError
 
 NAME = "npm"
 ECOSYSTEMS = ("npm",)

@@ -13,7 +13,7 @@ from scanner.enrich import npm, verify
 from scanner.enrich.context import Context, FactBuilder, failed, not_applicable
 from scanner.enrich.model import SourceResult, SourceStatus, Strength
 from scanner.enrich.repos import parse_repo
-from scanner.http import FetchError
+from scanner.net.client import FetchError
 
 NAME = "npm-provenance"
 ECOSYSTEMS = ("npm",)

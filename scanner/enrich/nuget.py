@@ -18,7 +18,7 @@ from scanner.enrich.context import (
     utc_iso,
 )
 from scanner.enrich.model import SourceResult, SourceStatus, Status
-from scanner.http import FetchError, JsonDoc
+from scanner.net.client import FetchError, JsonDoc
 
 NAME = "nuget"
 ECOSYSTEMS = ("nuget",)

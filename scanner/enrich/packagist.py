@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import quote
 
 from sbom.model import Component
-from scanner.endpoints import EndpointError
 from scanner.enrich.context import (
     Context,
     FactBuilder,
@@ -17,7 +16,8 @@ from scanner.enrich.context import (
 )
 from scanner.enrich.model import SourceResult, SourceStatus
 from scanner.enrich.people import person
-from scanner.http import FetchError, JsonDoc
+from scanner.net.client import FetchError, JsonDoc
+from scanner.net.endpoints import EndpointError
 
 NAME = "packagist"
 ECOSYSTEMS = ("composer",)

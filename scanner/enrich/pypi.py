@@ -12,7 +12,7 @@ from scanner.enrich.context import Context, FactBuilder, failed, not_applicable
 from scanner.enrich.model import SourceResult, SourceStatus
 from scanner.enrich.people import emails
 from scanner.enrich.repos import parse_repo
-from scanner.http import FetchError, JsonDoc
+from scanner.net.client import FetchError, JsonDoc
 
 NAME = "pypi"
 ECOSYSTEMS = ("pypi",)

@@ -12,7 +12,7 @@ from sbom.purl import pypi_name
 from scanner.enrich import pypi, verify
 from scanner.enrich.context import Context, FactBuilder, failed
 from scanner.enrich.model import Fact, SourceResult, SourceStatus, Strength
-from scanner.http import FetchError, JsonDoc
+from scanner.net.client import FetchError, JsonDoc
 
 NAME = "pypi-provenance"
 ECOSYSTEMS = ("pypi",)

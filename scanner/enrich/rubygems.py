@@ -18,7 +18,7 @@ from scanner.enrich.context import (
 )
 from scanner.enrich.model import SourceResult, SourceStatus
 from scanner.enrich.people import emails, names_from_list
-from scanner.http import FetchError, JsonDoc
+from scanner.net.client import FetchError, JsonDoc
 
 NAME = "rubygems"
 ECOSYSTEMS = ("gem",)

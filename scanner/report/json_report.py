@@ -70,7 +70,7 @@ def _projects(result: ScanResult) -> list[dict[str, Any]]:
     """Per-project files, components and finding counts (monorepo scans; else empty)."""
     if not result.projects:
         return []
-    from scanner.projects import split
+    from scanner.monorepo.projects import split
 
     by_purl: dict[str, list[Finding]] = {}
     for finding in result.findings:

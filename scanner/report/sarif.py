@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from scanner.assess.checks import CHECKS
 from scanner.assess.model import SEVERITY_RANK, TIER_RANK, TIER_SEVERITY, CheckRecord, Finding
-from scanner.endpoints import PROJECT_URL
+from scanner.net.endpoints import PROJECT_URL
 from scanner.pipeline import ScanResult
 from scanner.report.common import fingerprint
 

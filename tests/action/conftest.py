@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from scanner import cli
-from scanner.endpoints import ENDPOINTS
+from scanner.net.endpoints import ENDPOINTS
 from tests.conftest import REPO
 from tests.loopback import LoopbackServer
 

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from scanner import ghaction, ghcomment
+from scanner.github import action as ghaction
+from scanner.github import comment as ghcomment
 from tests.action.conftest import PullRequest
 from tests.loopback import LoopbackServer, Reply
 

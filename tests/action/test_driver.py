@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner import ghaction, ghworkflow
+from scanner.github import action as ghaction
+from scanner.github import workflow as ghworkflow
 from tests.action.conftest import FIXTURES, PullRequest
 from tests.loopback import LoopbackServer
 

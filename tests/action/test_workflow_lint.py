@@ -109,7 +109,7 @@ def test_action_inputs_leave_policy_file_settings_alone() -> None:
             key = "INPUT_" + name.upper().replace("-", "_")
             assert scan["env"][key] == f"${{{{ inputs.{name} }}}}", key
     # -I: the scanned repository in the working directory never lands on sys.path.
-    assert scan["run"] == '"$ICTS_SCAN_PYTHON" -I -m scanner.ghaction'
+    assert scan["run"] == '"$ICTS_SCAN_PYTHON" -I -m scanner.github.action'
     assert '"$GITHUB_ACTION_PATH"' in steps["install"]["run"]
 
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from sbom.model import Component, Inventory
-from scanner.cache import Cache
-from scanner.endpoints import ENDPOINTS
 from scanner.enrich.context import Context
 from scanner.enrich.model import SourceResult
 from scanner.enrich.run import enrich
-from scanner.http import HttpClient, HttpSettings
+from scanner.net.cache import Cache
+from scanner.net.client import HttpClient, HttpSettings
+from scanner.net.endpoints import ENDPOINTS
 from tests.conftest import FIXTURES
 from tests.loopback import LoopbackServer
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main
-from scanner.endpoints import ENDPOINTS
+from scanner.net.endpoints import ENDPOINTS
 from tests.enrich.conftest import ENRICH_FIXTURES
 from tests.loopback import LoopbackServer, Reply
 

@@ -9,11 +9,11 @@ import pytest
 
 from sbom import purl
 from sbom.model import Component, Inventory
-from scanner.endpoints import endpoint
 from scanner.enrich import packagist
 from scanner.enrich.context import Context
 from scanner.enrich.model import SourceResult
 from scanner.enrich.run import enrich
+from scanner.net.endpoints import endpoint
 from tests.enrich.conftest import ENRICH_FIXTURES
 from tests.loopback import LoopbackServer, Reply
 

@@ -209,11 +209,11 @@ def test_default_scan_never_imports_the_verify_extra(tmp_path: Path) -> None:
 import sys
 from pathlib import Path
 from sbom.model import Component
-from scanner.cache import Cache
-from scanner.endpoints import ENDPOINTS
+from scanner.net.cache import Cache
+from scanner.net.endpoints import ENDPOINTS
 from scanner.enrich import npm_provenance, pypi_provenance
 from scanner.enrich.context import Context
-from scanner.http import HttpClient
+from scanner.net.client import HttpClient
 from tests.loopback import LoopbackServer, Reply
 fix = Path({str(FIX)!r})
 with LoopbackServer() as srv, HttpClient(cache=Cache({str(tmp_path / "c.sqlite")!r})) as client:

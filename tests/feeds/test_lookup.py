@@ -6,7 +6,7 @@ from pathlib import Path
 
 import feeds
 from feeds.names import FUZZY_THRESHOLD, name_key, similarity
-from scanner.endpoints import endpoint
+from scanner.net.endpoints import endpoint
 
 
 def ids(results: tuple[feeds.Resolution, ...]) -> list[str]:

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from scanner.cache import Cache
-from scanner.http import HttpClient, HttpSettings
+from scanner.net.cache import Cache
+from scanner.net.client import HttpClient, HttpSettings
 from tests.loopback import LoopbackServer
 
 # Small timeouts and backoff keep the fault tests quick; trust_env=False keeps a proxy set in

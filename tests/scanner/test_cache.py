@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from scanner.cache import Cache, CacheEntry, default_cache_dir, request_key
-from scanner.endpoints import DAY
-from scanner.http import Fetched, FetchError, JsonDoc
+from scanner.net.cache import Cache, CacheEntry, default_cache_dir, request_key
+from scanner.net.client import Fetched, FetchError, JsonDoc
+from scanner.net.endpoints import DAY
 from tests.loopback import Reply
 from tests.scanner.conftest import Clock
 
@@ -184,7 +184,7 @@ def test_two_processes_share_one_cache(tmp_path: Path) -> None:
 def test_garbage_file_is_moved_aside_and_rebuilt(tmp_path: Path, caplog) -> None:
     path = tmp_path / "c.sqlite3"
     path.write_bytes(b"this is not a database at all" * 100)
-    with caplog.at_level(logging.WARNING, "scanner.cache"), Cache(path) as store:
+    with caplog.at_level(logging.WARNING, "scanner.net.cache"), Cache(path) as store:
         store.put("k", entry())
         assert store.get("k") is not None and store.path == str(path)
     assert any(".corrupt-" in p.name for p in tmp_path.iterdir())
@@ -201,7 +201,7 @@ def test_damaged_pages_never_crash(tmp_path: Path, check: bool, caplog) -> None:
     data[8192:60000] = os.urandom(60000 - 8192)  # keep the header page, wreck the b-trees
     path.write_bytes(bytes(data))
     # Checked on open, or found by the first query that reads a damaged page.
-    with caplog.at_level(logging.WARNING, "scanner.cache"), Cache(path, check=check) as store:
+    with caplog.at_level(logging.WARNING, "scanner.net.cache"), Cache(path, check=check) as store:
         for i in range(200):
             store.get(f"k{i}")  # a miss or a hit, never an exception
         store.put("new", entry())

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from scanner.endpoints import (
+from scanner.net.endpoints import (
     DEFAULT_TTL,
     ENDPOINTS,
     EndpointError,

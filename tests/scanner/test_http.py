@@ -11,8 +11,8 @@ from email.utils import formatdate
 
 import pytest
 
-from scanner._redact import redact_headers, redact_text, redact_url
-from scanner.http import Fetched, FetchError, HttpClient, HttpSettings, JsonDoc, decode_json
+from scanner.net.client import Fetched, FetchError, HttpClient, HttpSettings, JsonDoc, decode_json
+from scanner.net.redact import redact_headers, redact_text, redact_url
 from tests.loopback import LoopbackServer, Reply
 
 TOKEN = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from scanner._redact import redact_url
+from scanner.net.redact import redact_url
 
 # This module is the only place in the product that names a registry or code-host host:
 # everything else asks `base_url()`, so a company proxy (or a test's loopback server) can stand

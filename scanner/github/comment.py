@@ -6,8 +6,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from scanner.endpoints import EndpointError, base_url
-from scanner.http import FetchError, HttpClient, HttpSettings
+from scanner.net.client import FetchError, HttpClient, HttpSettings
+from scanner.net.endpoints import EndpointError, base_url
 from scanner.report.markdown import MARKER
 
 MAX_BODY = 65_536  # GitHub rejects longer comment bodies

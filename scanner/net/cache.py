@@ -17,9 +17,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TypeVar
 
-from scanner._redact import redact_url, strip_credentials
+from scanner.net.redact import redact_url, strip_credentials
 
-log = logging.getLogger("scanner.cache")
+log = logging.getLogger("scanner.net.cache")
 
 T = TypeVar("T")
 SCHEMA_VERSION = 1

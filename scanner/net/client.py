@@ -12,8 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, TypeVar
 
-from scanner import _redact
-from scanner._results import (
+from scanner.net import redact as _redact
+from scanner.net.cache import Cache, CacheEntry, request_key
+from scanner.net.endpoints import ttl_for
+from scanner.net.results import (
     RETRY_STATUSES,
     USER_AGENT,
     Fetched,
@@ -22,11 +24,9 @@ from scanner._results import (
     JsonDoc,
     decode_json,
 )
-from scanner.cache import Cache, CacheEntry, request_key
-from scanner.endpoints import ttl_for
 
 if TYPE_CHECKING:
-    from scanner._transport import Transport
+    from scanner.net.transport import Transport
 
 __all__ = [
     "USER_AGENT",
@@ -38,7 +38,7 @@ __all__ = [
     "decode_json",
 ]
 
-log = logging.getLogger("scanner.http")
+log = logging.getLogger("scanner.net.client")
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -85,7 +85,7 @@ class HttpClient:
         never import requests (~40 ms of start-up)."""
         with self._lock:
             if self._transport_ is None:
-                from scanner._transport import Transport
+                from scanner.net.transport import Transport
 
                 self._transport_ = Transport(
                     self.settings,

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from scanner.config import PROFILES, SEVERITIES
-from scanner.ghcomment import post_sticky
-from scanner.ghworkflow import active, annotation_lines, escape_data, set_output
+from scanner.github.comment import post_sticky
+from scanner.github.workflow import active, annotation_lines, escape_data, set_output
 from scanner.report.markdown import MARKER
 
 PR_EVENTS = ("pull_request", "pull_request_target", "merge_group")
@@ -229,7 +229,7 @@ def run(env: Mapping[str, str]) -> int:
 
 
 def main() -> None:
-    """``python -m scanner.ghaction``."""
+    """``python -m scanner.github.action``."""
     sys.exit(run(os.environ))
 
 

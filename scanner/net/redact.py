@@ -148,7 +148,12 @@ class RedactingFilter(logging.Filter):
 _FILTER = RedactingFilter()
 # urllib3 logs full request lines (with query strings) at DEBUG; filters on a parent logger do
 # not apply to records from its children, so each emitting logger gets the filter itself.
-_LOGGERS = ("scanner.http", "scanner.cache", "urllib3.connectionpool", "urllib3.util.retry")
+_LOGGERS = (
+    "scanner.net.client",
+    "scanner.net.cache",
+    "urllib3.connectionpool",
+    "urllib3.util.retry",
+)
 
 
 def install_log_redaction() -> None:

@@ -14,12 +14,12 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from scanner import _redact
-from scanner._results import RETRY_STATUSES, Fetched, FetchError, HttpSettings
-from scanner._throttle import HostGates, backoff_delay, parse_retry_after
-from scanner.endpoints import min_interval_for
+from scanner.net import redact as _redact
+from scanner.net.endpoints import min_interval_for
+from scanner.net.results import RETRY_STATUSES, Fetched, FetchError, HttpSettings
+from scanner.net.throttle import HostGates, backoff_delay, parse_retry_after
 
-log = logging.getLogger("scanner.http")
+log = logging.getLogger("scanner.net.client")
 
 # Response headers worth keeping; everything else (cookies above all) is dropped.
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "link", "date")

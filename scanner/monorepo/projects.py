@@ -24,7 +24,7 @@ from sbom.model import (
     SourceFile,
 )
 from sbom.parser import Matcher, Parser
-from scanner.workspaces import MAX_DECLARATION, WORKSPACE_FILES, matches, members, under
+from scanner.monorepo.workspaces import MAX_DECLARATION, WORKSPACE_FILES, matches, members, under
 
 
 @dataclass(frozen=True)

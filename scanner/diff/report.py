@@ -9,7 +9,7 @@ from typing import Any
 
 from sbom.model import Component
 from scanner.assess.model import SEVERITY_RANK
-from scanner.diff import DiffResult, Revision
+from scanner.diff.changes import DiffResult, Revision
 from scanner.report import markdown, sarif
 from scanner.report.common import SEVERITIES, finding_data
 

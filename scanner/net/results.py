@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sbom import __version__
-from scanner.endpoints import PROJECT_URL
+from scanner.net.endpoints import PROJECT_URL
 
 USER_AGENT = f"icts-scan/{__version__} (+{PROJECT_URL})"
 # Statuses retried with backoff: an answer with one of them is an outage, not a verdict.

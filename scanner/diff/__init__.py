@@ -1,0 +1,1 @@
+"""Pull-request diffs: what a change introduces, its reports, lockfiles read at a git revision."""

@@ -1,0 +1,1 @@
+"""GitHub integration: the Action driver, the sticky pull-request comment, workflow commands."""

@@ -1,0 +1,1 @@
+"""Monorepos: workspace declarations and the projects they group lockfiles into."""

@@ -1,0 +1,1 @@
+"""Network layer: the one HTTP client, its transport, cache, endpoint table, throttling and redaction."""
