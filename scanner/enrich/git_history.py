@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import sys
 from collections import Counter
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from sbom.model import Component
+from scanner.enrich import git_checkout as checkouts
 from scanner.enrich.context import Context, FactBuilder, not_applicable, utc_iso
 from scanner.enrich.model import SourceResult, SourceStatus, Status
 
@@ -25,7 +25,6 @@ MAX_COMMITS = 500
 # Counted back from the newest commit, so that a checkout pinned years ago still counts.
 WINDOW_DAYS = 730
 MAX_DOMAINS = 100  # per role: a hostile history must not flood the report
-_SMALL = 1 << 20  # .git files, config, .gitmodules
 _MAX_COMMIT = 1 << 20
 # GitPython cannot kill a hung git on Windows.
 _KILL = {} if sys.platform == "win32" else {"kill_after_timeout": 60.0}
@@ -43,14 +42,8 @@ GIT_ENV = {
     "GIT_NO_REPLACE_OBJECTS": "1",
     "GIT_OPTIONAL_LOCKS": "0",
 }
-# GitPython reads config itself and would follow [include] to any file (/dev/zero hangs it).
-_INCLUDE = re.compile(rb"\[\s*include", re.IGNORECASE)
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _DOMAIN = re.compile(r"[\w.-]{1,253}")
-
-
-class _Refused(Exception):
-    """A repository this source will not read; the message is the status reason."""
 
 
 def enrich(component: Component, ctx: Context) -> SourceResult:
@@ -60,12 +53,12 @@ def enrich(component: Component, ctx: Context) -> SourceResult:
     if not ctx.root:
         return _status("skipped", "no scanned tree to find the checkout in")
     root = os.path.realpath(ctx.root)
-    found = _checkout(component, root)
+    found = checkouts.checkout(component, root)
     if found is None:
         return not_applicable(NAME)
     path, submodule = found
-    top = _top(root) or root
-    if not _inside(os.path.realpath(path), root):
+    top = checkouts.top(root) or root
+    if not checkouts.inside(os.path.realpath(path), root):
         return _status("skipped", f"{component.source_url} is outside the scanned tree")
     if os.path.realpath(path) == top:
         return _status("not-applicable", "the scanned repository itself: see repository_facts")
@@ -83,7 +76,7 @@ def repository_facts(root: str, ctx: Context | None = None) -> SourceResult:
     When ``root`` is a folder of a larger repository, only commits touching it count.
     """
     real = os.path.realpath(root)
-    top = _top(real)
+    top = checkouts.top(real)
     if top is None:
         return not_applicable(NAME)
     sub = os.path.relpath(real, top)
@@ -107,7 +100,7 @@ def history(
     except ImportError as exc:
         return _status("skipped", f"GitPython unavailable: {str(exc).splitlines()[0]}", label)
     try:
-        git_dir = _preflight(path, allowed)
+        git_dir = checkouts.preflight(path, allowed)
         with Repo(path) as repo:
             repo.git.update_environment(**GIT_ENV)
             repo.git.set_persistent_git_options(c=GIT_CONFIG, git_dir=git_dir)
@@ -117,7 +110,7 @@ def history(
             listed = _listed(repo, head, paths, max_commits)
             cutoff = listed[0][0] - window_days * 86400 if listed else 0
             return _facts(repo, purl, label, head, [s for t, s in listed if t >= cutoff], cutoff)
-    except _Refused as exc:
+    except checkouts.Refused as exc:
         return _status("error", str(exc), label)
     except GitCommandError as exc:
         return _status("error", f"git: {_stderr(exc)}", label)
@@ -186,7 +179,7 @@ def _head(repo: Repo) -> str | None:
         return sha
     if status == 1 and not str(err).strip():
         return None
-    raise _Refused(f"git rev-parse HEAD: {str(err).strip()[:200] or f'exit {status}'}")
+    raise checkouts.Refused(f"git rev-parse HEAD: {str(err).strip()[:200] or f'exit {status}'}")
 
 
 def _listed(
@@ -204,93 +197,6 @@ def _listed(
     return listed
 
 
-def _preflight(path: str, allowed: str | None) -> str:
-    """The git directory of ``path``, after checking the files GitPython reads by itself."""
-    dotgit = os.path.join(path, ".git")
-    mode = os.lstat(dotgit).st_mode
-    if stat.S_ISDIR(mode):
-        git_dir = dotgit
-    elif stat.S_ISREG(mode):
-        text = _read_small(dotgit, 4096).decode("utf-8", "replace").strip()
-        if not text.startswith("gitdir:"):
-            raise _Refused(".git file has no gitdir line")
-        git_dir = os.path.join(path, text[7:].strip())
-    else:
-        raise _Refused(".git is a symbolic link or a special file")
-    git_dir = os.path.realpath(git_dir)
-    dirs = [git_dir]
-    common = os.path.join(git_dir, "commondir")
-    if os.path.lexists(common):
-        dirs.append(
-            os.path.realpath(os.path.join(git_dir, _read_small(common, 4096).decode().strip()))
-        )
-    if allowed and not all(_inside(folder, allowed) for folder in dirs):
-        raise _Refused("git directory is outside the scanned tree")
-    # GitPython falls back to reading ``path`` as a git directory when .git is broken.
-    looks_bare = os.path.lexists(os.path.join(path, "HEAD"))
-    for folder in (*dirs, path) if looks_bare else dirs:
-        for name in ("config", "config.worktree", "commondir", "gitdir"):
-            file = os.path.join(folder, name)
-            if os.path.lexists(file) and _INCLUDE.search(_read_small(file, _SMALL)):
-                raise _Refused(f"{name} uses include directives, which are not followed")
-    return git_dir
-
-
-def _checkout(component: Component, root: str) -> tuple[str, bool] | None:
-    """(folder, is a submodule) where the component's source is checked out, or None."""
-    if component.source_kind == "vcs":
-        for loc in component.locations:
-            if os.path.basename(loc.path) == ".gitmodules":
-                sub = _submodule_path(os.path.join(root, loc.path), component.name)
-                if sub:
-                    return os.path.normpath(
-                        os.path.join(root, os.path.dirname(loc.path), sub)
-                    ), True
-        return None  # a lockfile's git dependency: its checkout lives in a cache, not here
-    url = str(component.source_url)
-    url = url.removeprefix("file://") if url.startswith("file://") else url.removeprefix("file:")
-    base = os.path.dirname(component.locations[0].path) if component.locations else ""
-    return os.path.normpath(os.path.join(root, base, url)), False
-
-
-def _submodule_path(gitmodules: str, name: str) -> str | None:
-    try:
-        from git.config import GitConfigParser
-
-        _read_small(gitmodules, _SMALL)  # a regular, small file, not a link
-        parser = GitConfigParser(gitmodules, read_only=True, merge_includes=False)
-        value = parser.get_value(f'submodule "{name}"', "path", default="")
-    except Exception:  # a .gitmodules git itself would reject: no path, hence unknown
-        return None
-    return str(value).strip() or None
-
-
-def _read_small(path: str, limit: int) -> bytes:
-    """A regular file's bytes: never through a symbolic link, never a FIFO, never above ``limit``."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise _Refused(f"{os.path.basename(path)}: {exc.strerror}") from exc
-    with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            raise _Refused(f"{os.path.basename(path)} is not a small regular file")
-        return fh.read(limit + 1)[:limit]
-
-
-def _top(path: str) -> str | None:
-    """The nearest folder at or above ``path`` that holds a .git entry."""
-    current = path
-    while True:
-        if os.path.lexists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
-
-
 def _domain(email: object) -> str | None:
     _, at, domain = str(email or "").rpartition("@")
     domain = domain.strip().strip("<>").rstrip(".").lower()
@@ -300,10 +206,6 @@ def _domain(email: object) -> str | None:
 def _utc(east: int) -> str:
     hours, minutes = divmod(abs(east) // 60, 60)
     return f"UTC{'-' if east < 0 else '+'}{hours:02d}:{minutes:02d}"
-
-
-def _inside(path: str, base: str) -> bool:
-    return path == base or path.startswith(base.rstrip(os.sep) + os.sep)
 
 
 def _rel(path: str, root: str) -> str:

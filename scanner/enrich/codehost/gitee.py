@@ -1,4 +1,4 @@
-"""Gitee API v5 shapes for the code-host source: namespaces, fork parents, profile URLs."""
+"""Gitee: a repository's namespace (personal, group, enterprise), its fork parent, and profiles."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import re
 from typing import NamedTuple
 from urllib.parse import quote
 
+from scanner.enrich.codehost import lookup
+from scanner.enrich.codehost.lookup import NAME, Run
 from scanner.enrich.context import FactBuilder
 
 # A repository belongs to its namespace, not to `owner` (a UserBasic: a user account even for
@@ -16,7 +18,7 @@ _KINDS = {"group": "Organization", "enterprise": "Organization", "personal": "Us
 # Enterprises are not asked: /enterprises/{e} sits with the members' API and may refuse us, and
 # a 403 could not be told from Gitee's quota 403; their name comes with the repository instead.
 _PROFILES = {"group": "orgs", "personal": "users"}
-_SEGMENT = re.compile(r"^(?!\.{1,2}$)[A-Za-z0-9_.-]{1,100}$")
+
 _TYPE = re.compile(r"^[a-z_]{1,30}$")
 
 
@@ -60,7 +62,7 @@ def namespace(value: object) -> Space | None:
     if not isinstance(value, dict):
         return None
     path, raw = value.get("path"), value.get("type")
-    if not isinstance(path, str) or not _SEGMENT.match(path):
+    if not isinstance(path, str) or not lookup.SEGMENT.match(path):
         return None
     # Gitee's own word is kept (enterprise vs group), but only a plausible one.
     raw = raw if isinstance(raw, str) and _TYPE.match(raw) else "unknown"
@@ -78,7 +80,7 @@ def parent(data: dict[str, object]) -> tuple[str, Space] | None:
         return None
     owner, _, name = full.lower().partition("/")
     # The parent's full name must lie in the namespace it states, and be a plain owner/name.
-    if owner != space.path or not _SEGMENT.match(name):
+    if owner != space.path or not lookup.SEGMENT.match(name):
         return None
     return f"gitee.com/{owner}/{name}", space
 
@@ -87,3 +89,25 @@ def profile_url(base: str, space: Space) -> str | None:
     """Where the namespace's self-declared profile is read; None for enterprises and unknowns."""
     where = _PROFILES.get(space.type)
     return f"{base}/{where}/{quote(space.path, safe='')}" if where else None
+
+
+def repository(run: Run, path: str) -> None:
+    owner, _, name = path.partition("/")
+    base = run.ctx.base("gitee-api")
+    url = f"{base}/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
+    doc = lookup.get(run, "gitee", url, f"gitee.com/{path}")
+    if doc is None:
+        return
+    facts = FactBuilder(run.component.purl, NAME, doc)
+    spaces = owners(facts, doc.data, path)
+    if not spaces:
+        run.problems.append(("error", f"gitee.com/{path}: no valid namespace in response"))
+        return
+    run.url = run.url or facts.url
+    run.facts.extend(facts.facts)
+    for ns in spaces:
+        page = profile_url(base, ns)
+        if page:
+            lookup.profile(run, "gitee", ns.path, ns.kind, page)
+        elif ns.kind == "unknown":  # enterprises have no profile to ask; the rest is not guessed
+            run.problems.append(("skipped", f"gitee:{ns.path} profile: unknown namespace type"))
