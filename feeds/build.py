@@ -31,6 +31,8 @@ class Parts:
     prohibitions: dict[str, m.Prohibition] = field(default_factory=dict)
     infrastructure: dict[str, m.Infrastructure] = field(default_factory=dict)
     email_providers: dict[str, m.EmailProvider] = field(default_factory=dict)
+    rules: dict[str, m.Rule] = field(default_factory=dict)
+    rejected: tuple[m.Rejection, ...] = ()
     csl: m.CslSnapshot | None = None
     files: dict[str, list[str]] = field(default_factory=dict)
     # (feed, id) pairs seen more than once, with the files: reported by the checks.
@@ -54,6 +56,8 @@ def entity(d: Mapping[str, Any], file: str, negative: bool = False) -> m.Entity:
         why=_many(m.Note, d.get("why")),
         pitfall=d.get("pitfall"),
         related=tuple(d.get("related", ())),
+        external_ids=_many(m.ExternalId, d.get("external_ids")),
+        stakes=_many(m.Stake, d.get("stakes")),
     )
 
 
@@ -91,11 +95,33 @@ def prohibition(d: Mapping[str, Any]) -> m.Prohibition:
         citation=_fact(m.Citation, d["citation"]),
         entities=tuple(d["entities"]),
         dates=_many(m.DatedEvent, d["dates"]),
-        product_classes=_many(m.ProductClass, d["product_classes"]),
+        product_classes=tuple(
+            m.ProductClass(
+                **{k: v for k, v in pc.items() if k not in ("src", "members")},
+                src=tuple(pc["src"]),
+                members=_many(m.Identifier, pc.get("members")),
+            )
+            for pc in d["product_classes"]
+        ),
         profiles=tuple(d["profiles"]),
         case=d.get("case"),
         covers_related=d.get("covers_related", False),
         note=d.get("note"),
+    )
+
+
+def rule(d: Mapping[str, Any]) -> m.Rule:
+    return m.Rule(
+        id=d["id"],
+        title=d["title"],
+        kind=d["kind"],
+        lists=tuple(d["lists"]),
+        threshold=float(d["threshold"]),
+        citation=_fact(m.Citation, d["citation"]),
+        valid_from=d["valid_from"],
+        valid_to=d.get("valid_to"),
+        note=d.get("note"),
+        suspensions=_many(m.DatedRange, d.get("suspensions")),
     )
 
 
@@ -156,6 +182,11 @@ def build(docs: Mapping[str, Mapping[str, Any]]) -> Parts:
         elif feed == "email-providers":
             for r in records:
                 _put(parts, feed, parts.email_providers, r["id"], _fact(m.EmailProvider, r), file)
+        elif feed == "rejected":
+            parts.rejected += _many(m.Rejection, records)
+        elif feed == "rules":
+            for r in records:
+                _put(parts, feed, parts.rules, r["id"], rule(r), file)
         elif feed == "csl-snapshot":
             parts.csl = csl_snapshot(doc)
     return parts

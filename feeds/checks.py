@@ -11,11 +11,12 @@ from feeds.build import Parts
 from feeds.errors import Problem
 from feeds.hosts import IDENTIFIER_FORMS, normalize_host, normalize_identifier
 from feeds.names import normalize
+from feeds.timeline import day
 
 REQUIRED_FEEDS = ("sources", "jurisdictions", "profiles", "entities")
 SINGLE_FEEDS = (
     "sources", "jurisdictions", "profiles", "prohibitions", "infrastructure",
-    "email-providers", "negative-controls", "csl-snapshot", "manifest",
+    "email-providers", "negative-controls", "csl-snapshot", "manifest", "rules", "rejected",
 )  # fmt: skip
 
 
@@ -34,6 +35,10 @@ def facts_of(e: m.Entity) -> Iterator[tuple[str, Any]]:
         yield f"notes[{i}]", note
     for i, why in enumerate(e.why):
         yield f"why[{i}]", why
+    for i, ext in enumerate(e.external_ids):
+        yield f"external_ids[{i}]", ext
+    for i, st in enumerate(e.stakes):
+        yield f"stakes[{i}]", st
 
 
 class _Found(list[Problem]):
@@ -84,14 +89,14 @@ def check(parts: Parts) -> list[Problem]:
         for sid in fact.src:
             if sid not in parts.sources:
                 bad(file, _rec(rid), f"{path}.src", f"unknown source id {sid!r}")
-        for attr in ("as_of", "date", "ended"):
+        for attr in ("as_of", "valid_from", "valid_to"):
             value = getattr(fact, attr, None)
             if isinstance(value, str) and not _date_ok(value):
                 bad(file, _rec(rid), f"{path}.{attr}", f"not a calendar date: {value!r}")
 
     for s in parts.sources.values():
         for attr in ("as_of", "accessed"):
-            if not _date_ok(getattr(s, attr)):
+            if getattr(s, attr) is not None and not _date_ok(getattr(s, attr)):
                 bad(where("sources"), _rec(s.id), attr, "not a calendar date")
 
     # Jurisdictions and profiles.
@@ -160,7 +165,7 @@ def check(parts: Parts) -> list[Problem]:
                     f"{ident.value!r} is not a valid {ident.kind}",
                 )
             other = owners.setdefault((ident.kind, value), e.id)
-            if other != e.id:
+            if other != e.id and _overlap(ident, parts.entities[other], value):
                 bad(
                     e.file,
                     _rec(e.id),
@@ -210,6 +215,13 @@ def check(parts: Parts) -> list[Problem]:
             src_problems(f, pr.id, f"dates[{i}]", ev)
         for i, pc in enumerate(pr.product_classes):
             src_problems(f, pr.id, f"product_classes[{i}]", pc)
+            for k, member in enumerate(pc.members):
+                src_problems(f, pr.id, f"product_classes[{i}].members[{k}]", member)
+    for rule in parts.rules.values():
+        f = where("rules")
+        src_problems(f, rule.id, "citation", rule.citation)
+        for i, span in enumerate(rule.suspensions):
+            src_problems(f, rule.id, f"suspensions[{i}]", span)
         for eid in pr.entities:
             if eid not in parts.entities:
                 bad(f, _rec(pr.id), "entities", f"unknown entity {eid!r}")
@@ -223,10 +235,35 @@ def check(parts: Parts) -> list[Problem]:
             "meta.records",
             f"says {parts.csl.meta.records} but the file holds {len(parts.csl.parties)}",
         )
+    for i, rej in enumerate(parts.rejected):
+        if rej.src:
+            src_problems(where("rejected"), f"{rej.kind}:{rej.value}", f"records[{i}]", rej)
     # A source no fact cites is dead weight a reviewer would still have to check.
     for sid in sorted(set(parts.sources) - cited):
         bad(where("sources"), _rec(sid), None, "not cited by any fact")
     return out
+
+
+def _overlap(ident: m.Identifier, other: m.Entity, value: str) -> bool:
+    """Whether another entity's claim on the same identifier holds at the same time.
+
+    A namespace can change hands (ECharts moved from Baidu to the ASF in 2018): two claims are
+    fine when their validity periods do not overlap.
+    """
+    for theirs in other.identifiers:
+        if (theirs.kind, normalize_identifier(theirs.kind, theirs.value)) != (ident.kind, value):
+            continue
+        a0, a1 = _span(ident)
+        b0, b1 = _span(theirs)
+        if a0 < b1 and b0 < a1:
+            return True
+    return False
+
+
+def _span(ident: m.Identifier) -> tuple[dt.date, dt.date]:
+    start = day(ident.valid_from) if ident.valid_from else dt.date.min
+    end = day(ident.valid_to) if ident.valid_to else dt.date.max
+    return start, end
 
 
 def _operator(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from feeds import model as m
 from feeds.build import Parts
-from feeds.hosts import CODE_HOSTS, host_of, pep503, repo_owner, suffixes
+from feeds.hosts import CODE_HOSTS, host_of, pep503, repo_owner, repo_path, suffixes
 from feeds.index import Hit, Index
 from feeds.resolve import Match, Resolution, covered_ids, resolve
 
@@ -15,8 +16,17 @@ class FeedSet:
     """Entities, lists and infrastructure, indexed once; lookups return Resolutions per profile."""
 
     def __init__(
-        self, parts: Parts, *, version: m.FeedVersion, root: Path, digests: dict[str, str]
+        self,
+        parts: Parts,
+        *,
+        version: m.FeedVersion,
+        root: Path,
+        digests: dict[str, str],
+        on: date | None = None,
     ) -> None:
+        self.parts = parts
+        self.on = on
+        """The day the knowledge base is evaluated on (``--as-of``); None: every fact, undated."""
         self.version = version
         self.root = root
         self.digests = digests
@@ -28,6 +38,7 @@ class FeedSet:
         self.infrastructure = parts.infrastructure
         self.email_providers = parts.email_providers
         self.csl = parts.csl
+        self.rules = parts.rules
         self.files = parts.files
         self.index = Index(
             self.entities,
@@ -35,10 +46,24 @@ class FeedSet:
             self.infrastructure.values(),
             self.jurisdictions.values(),
             self.csl,
+            on,
         )
         self._covered = {p.id: covered_ids(p, self.entities) for p in self.prohibitions.values()}
         self._resolved: dict[tuple[str, str], Resolution] = {}
         self.default_profile = next(p.id for p in self.profiles.values() if p.default)
+
+    def at(self, on: date | None) -> FeedSet:
+        """The same knowledge base evaluated on another day (identifiers, parents, listings and
+        rules that hold then); the day's view is built once and kept."""
+        if on == self.on:
+            return self
+        views = self.__dict__.setdefault("_views", {})
+        if on not in views:
+            views[on] = FeedSet(
+                self.parts, version=self.version, root=self.root, digests=self.digests, on=on
+            )
+        view: FeedSet = views[on]
+        return view
 
     # Records -------------------------------------------------------------------------------
 
@@ -64,7 +89,15 @@ class FeedSet:
                 for p in self.prohibitions.values()
                 if prof.id in p.profiles and entity_id in self._covered[p.id]
             )
-            self._resolved[key] = resolve(entity, self.entities, prof, self.sources_of, applicable)
+            self._resolved[key] = resolve(
+                entity,
+                self.entities,
+                prof,
+                self.sources_of,
+                applicable,
+                on=self.on,
+                rules=tuple(self.rules.values()),
+            )
         return self._resolved[key]
 
     def _resolutions(
@@ -95,9 +128,15 @@ class FeedSet:
         return self._resolutions(self.index.exact("email_domain", domain), address, profile)
 
     def by_web_domain(self, url_or_host: str, profile: str | None = None) -> tuple[Resolution, ...]:
+        """The entity whose own web domain a URL is on; nothing for hosting platforms and mirrors."""
         return self._resolutions(
             self.index.domain("web_domain", host_of(url_or_host)), url_or_host, profile
         )
+
+    def hosting_platform(self, url_or_host: str) -> m.Identifier | None:
+        """The hosting platform or mirror identifier a URL falls under, if any."""
+        hit = self.index.hosting("web_domain", host_of(url_or_host))
+        return hit.fact if hit is not None and isinstance(hit.fact, m.Identifier) else None
 
     def by_code_host_org(
         self, host: str, org: str, profile: str | None = None
@@ -108,15 +147,47 @@ class FeedSet:
         return self._resolutions(self.index.exact(kind, org), f"{host}/{org}", profile)
 
     def by_repo_url(self, url: str, profile: str | None = None) -> tuple[Resolution, ...]:
+        """One registered repository first (a mixed organisation), then the owning organisation."""
+        found = repo_path(url)
+        if found is not None:
+            host, path = found
+            kind = CODE_HOSTS[host].replace("_org", "_repo").replace("_group", "_repo")
+            hits = self.index.exact(kind, path)
+            if hits:
+                return self._resolutions(hits, url, profile)
         owner = repo_owner(url)
         return self.by_code_host_org(owner[0], owner[1], profile) if owner else ()
 
     def by_npm(self, name: str, profile: str | None = None) -> tuple[Resolution, ...]:
-        """An npm package name: its exact name first, then its scope."""
+        """An npm package name: its exact name first, then its scope, then name families."""
         hits = self.index.exact("npm_package", name)
         if not hits and name.startswith("@") and "/" in name:
             hits = self.index.exact("npm_scope", name.split("/", 1)[0])
+        if not hits and not name.startswith("@"):
+            hits = self.index.package_name("npm_name_pattern", name)
         return self._resolutions(hits, name, profile)
+
+    def by_nuget(self, package_id: str, profile: str | None = None) -> tuple[Resolution, ...]:
+        """A NuGet package ID: the longest registered prefix on ``.`` boundaries (or the ID)."""
+        return self._resolutions(
+            self.index.prefix("nuget_prefix", package_id, "."), package_id, profile
+        )
+
+    def by_package_name(
+        self, ecosystem: str, name: str, profile: str | None = None
+    ) -> tuple[Resolution, ...]:
+        """A package name in an ecosystem without namespaces (gems, crates, pub): exact or family."""
+        kind = {
+            "gem": "gem_name_pattern",
+            "cargo": "crates_name_pattern",
+            "pub": "pub_name_pattern",
+        }
+        return self._resolutions(self.index.package_name(kind[ecosystem], name), name, profile)
+
+    def by_composer(self, name: str, profile: str | None = None) -> tuple[Resolution, ...]:
+        """A Composer package ``vendor/name``: its vendor namespace."""
+        vendor = name.split("/", 1)[0]
+        return self._resolutions(self.index.exact("composer_vendor", vendor), name, profile)
 
     def by_npm_scope(self, scope: str, profile: str | None = None) -> tuple[Resolution, ...]:
         return self._resolutions(self.index.exact("npm_scope", scope), scope, profile)

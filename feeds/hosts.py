@@ -24,7 +24,28 @@ IDENTIFIER_FORMS: dict[str, re.Pattern[str]] = {
     "nuget_owner": re.compile(r"^[a-z0-9][a-z0-9._-]*$"),
     "crates_owner": re.compile(r"^[a-z0-9][a-z0-9:_-]*$"),
     "gem_owner": re.compile(r"^[a-z0-9][a-z0-9._-]*$"),
+    "github_repo": re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?/[a-z0-9._-]+$"),
+    "gitlab_repo": re.compile(r"^[a-z0-9_.][a-z0-9_.-]*(/[a-z0-9_.][a-z0-9_.-]*)+$"),
+    "gitee_repo": re.compile(r"^[a-z0-9_.][a-z0-9_.-]*/[a-z0-9_.-]+$"),
+    "npm_name_pattern": re.compile(r"^[a-z0-9*?][a-z0-9._~*?-]*$"),
+    "nuget_prefix": re.compile(r"^[a-z0-9][a-z0-9._-]*$"),
+    "crates_name_pattern": re.compile(r"^[a-z0-9*?][a-z0-9*?-]*$"),
+    "gem_name_pattern": re.compile(r"^[a-z0-9*?][a-z0-9._*?-]*$"),
+    "composer_vendor": re.compile(r"^[a-z0-9]([_.-]?[a-z0-9]+)*$"),
+    "pub_publisher": _HOST,
+    "pub_name_pattern": re.compile(r"^[a-z0-9_*?]+$"),
 }
+# Kinds whose values are globs over package names (``tencentcloud-sdk-*``); a value without
+# ``*`` or ``?`` is one exact name.
+NAME_PATTERN_KINDS = frozenset(
+    {
+        "npm_name_pattern",
+        "pypi_name_pattern",
+        "crates_name_pattern",
+        "gem_name_pattern",
+        "pub_name_pattern",
+    }
+)
 CODE_HOSTS: dict[str, str] = {
     "github.com": "github_org",
     "gitlab.com": "gitlab_group",
@@ -79,13 +100,29 @@ def normalize_identifier(kind: str, value: str) -> str:
         return v if v.startswith("@") else "@" + v
     if kind == "pypi_name_pattern":
         return re.sub(r"[_.]+", "-", v.lower())
+    if kind == "crates_name_pattern":
+        return v.lower().replace("_", "-")  # crates.io treats - and _ as the same name
     if kind in ("maven_group_prefix", "go_module_prefix"):
         return v.lower().rstrip("./")
     return v.lower()
 
 
-def repo_owner(url: str) -> tuple[str, str] | None:
-    """``https://github.com/Org/repo`` (or ``git@github.com:Org/repo``) → ``("github.com", "org")``."""
+def repo_path(url: str) -> tuple[str, str] | None:
+    """``https://github.com/Org/Repo.git`` → ``("github.com", "org/repo")`` (GitLab keeps subgroups)."""
+    found = _split_repo(url)
+    if found is None:
+        return None
+    host, segments = found
+    if len(segments) < 2:
+        return None
+    if host == "gitlab.com":
+        segments = "/".join(segments).split("/-/")[0].split("/")
+    else:
+        segments = segments[:2]
+    return host, "/".join(segments).removesuffix(".git").lower()
+
+
+def _split_repo(url: str) -> tuple[str, list[str]] | None:
     text = url.strip()
     if text.startswith("git@") and ":" in text:
         host, _, path = text[4:].partition(":")
@@ -98,4 +135,10 @@ def repo_owner(url: str) -> tuple[str, str] | None:
     segments = [s for s in path.strip("/").split("/") if s]
     if host not in CODE_HOSTS or not segments:
         return None
-    return host, segments[0].lower()
+    return host, segments
+
+
+def repo_owner(url: str) -> tuple[str, str] | None:
+    """``https://github.com/Org/repo`` (or ``git@github.com:Org/repo``) → ``("github.com", "org")``."""
+    found = _split_repo(url)
+    return (found[0], found[1][0].lower()) if found else None

@@ -6,10 +6,12 @@ import fnmatch
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from feeds import model as m
-from feeds.hosts import normalize_identifier, suffixes
-from feeds.names import has_cjk, name_key, normalize, similarity, usable_key
+from feeds.hosts import NAME_PATTERN_KINDS, normalize_identifier, suffixes
+from feeds.names import distinctive, has_cjk, name_key, normalize, similarity, usable_key
+from feeds.timeline import holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +26,13 @@ class Hit:
 
 
 class Index:
-    """O(1) dictionaries per identifier kind; prefix walks for domains, Maven and Go."""
+    """O(1) dictionaries per identifier kind; prefix walks for domains, Maven, Go and NuGet.
+
+    Only identifiers whose scope links (organisation, repository) and that hold on ``on``
+    are indexed as links; hosting platforms and mirrors are kept apart so that a walk up a
+    domain stops at them instead of reaching the operator's own domain. Only names marked
+    safe for free text are indexed for name matching.
+    """
 
     def __init__(
         self,
@@ -33,9 +41,12 @@ class Index:
         infrastructure: Iterable[m.Infrastructure] = (),
         jurisdictions: Iterable[m.Jurisdiction] = (),
         csl: m.CslSnapshot | None = None,
+        on: date | None = None,
     ) -> None:
+        self.on = on
         self.ids: dict[str, dict[str, list[Hit]]] = {}
-        self.patterns: list[tuple[re.Pattern[str], Hit]] = []
+        self.non_linking: dict[str, dict[str, Hit]] = {}
+        self.patterns: dict[str, list[tuple[re.Pattern[str], Hit]]] = {}
         self.full_names: dict[str, list[Hit]] = {}
         self.name_keys: dict[str, list[Hit]] = {}
         self.text_keys: dict[str, list[Hit]] = {}
@@ -43,14 +54,11 @@ class Index:
         self.max_tokens = 1
         for e in entities.values():
             for ident in e.identifiers:
-                value = normalize_identifier(ident.kind, ident.value)
-                hit = Hit(e.id, ident.kind, value, ident)
-                if ident.kind == "pypi_name_pattern":
-                    self.patterns.append((re.compile(fnmatch.translate(value)), hit))
-                else:
-                    self.ids.setdefault(ident.kind, {}).setdefault(value, []).append(hit)
+                if holds(ident.valid_from, ident.valid_to, on):
+                    self._add_identifier(e.id, ident)
             for n in e.names:
-                self._add_name(e, n)
+                if n.free_text:
+                    self._add_name(e, n)
         self.email_providers = {d: ep for ep in email_providers for d in ep.domains}
         self.infrastructure = {h: inf for inf in infrastructure for h in inf.hosts}
         self.tlds = {tld: j for j in jurisdictions for tld in j.all_tlds}
@@ -61,6 +69,17 @@ class Index:
                 if usable_key(key):
                     self.csl_names.setdefault(key, []).append(party)
 
+    def _add_identifier(self, entity_id: str, ident: m.Identifier) -> None:
+        value = normalize_identifier(ident.kind, ident.value)
+        hit = Hit(entity_id, ident.kind, value, ident)
+        if not ident.links:
+            self.non_linking.setdefault(ident.kind, {})[value] = hit
+        elif ident.kind in NAME_PATTERN_KINDS and any(c in value for c in "*?["):
+            regex = re.compile(fnmatch.translate(value))
+            self.patterns.setdefault(ident.kind, []).append((regex, hit))
+        else:
+            self.ids.setdefault(ident.kind, {}).setdefault(value, []).append(hit)
+
     def _add_name(self, e: m.Entity, n: m.Name) -> None:
         full = normalize(n.value)
         key = name_key(n.value)
@@ -68,8 +87,9 @@ class Index:
         if usable_key(full):
             _add(self.full_names, full, hit)
         # A negative control's former name (Nebius was "Yandex N.V.") matches only in full,
-        # so the bare key keeps pointing at the entity that still carries it.
-        if not usable_key(key) or (e.negative_control and n.type == "former"):
+        # so the bare key keeps pointing at the entity that still carries it. A key that is a
+        # word or too short ("ZTE" of "ZTE Corporation") is not matched on its own either.
+        if not distinctive(key) or (e.negative_control and n.type == "former"):
             return
         _add(self.name_keys, key, hit)
         if has_cjk(key):
@@ -84,12 +104,25 @@ class Index:
         return list(self.ids.get(kind, {}).get(normalize_identifier(kind, value), ()))
 
     def domain(self, kind: str, host: str) -> list[Hit]:
-        """The most specific registered domain at or above ``host`` (subdomains included)."""
+        """The most specific registered domain at or above ``host`` (subdomains included).
+
+        A hosting platform or mirror on the way up ends the walk with no link: a customer's
+        bucket under aliyuncs.com or a share link on pan.baidu.com says nothing about who
+        develops the package.
+        """
         table = self.ids.get(kind, {})
+        stop = self.non_linking.get(kind, {})
         for candidate in suffixes(host):
+            if candidate in stop:
+                return []
             if candidate in table:
                 return list(table[candidate])
         return []
+
+    def hosting(self, kind: str, host: str) -> Hit | None:
+        """The hosting platform or mirror a host belongs to, if the knowledge base knows it."""
+        stop = self.non_linking.get(kind, {})
+        return next((stop[c] for c in suffixes(host) if c in stop), None)
 
     def prefix(self, kind: str, value: str, sep: str) -> list[Hit]:
         """Longest registered prefix of ``value`` on ``sep`` boundaries (Maven ``.``, Go ``/``)."""
@@ -101,8 +134,16 @@ class Index:
                 return list(hits)
         return []
 
+    def package_name(self, kind: str, name: str) -> list[Hit]:
+        """A package name against a name-pattern kind: the exact name first, then globs."""
+        value = normalize_identifier(kind, name)
+        exact = self.ids.get(kind, {}).get(value)
+        if exact:
+            return list(exact)
+        return [hit for regex, hit in self.patterns.get(kind, ()) if regex.match(value)]
+
     def pypi_name(self, normalized: str) -> list[Hit]:
-        return [hit for regex, hit in self.patterns if regex.match(normalized)]
+        return self.package_name("pypi_name_pattern", normalized)
 
     # Name lookups --------------------------------------------------------------------------
 

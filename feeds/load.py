@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from feeds import checks, manifest
+from feeds import checks, evidence_checks, manifest
 from feeds.build import Parts, build
 from feeds.errors import FeedError, Problem
 from feeds.feedset import FeedSet
@@ -93,6 +93,7 @@ def inspect(
     problems = list(raw.problems)
     if not raw.problems:
         problems.extend(checks.check(parts))
+        problems.extend(evidence_checks.check(parts))
     if check_digests and not problems:
         if raw.manifest is None:
             problems.append(

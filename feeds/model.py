@@ -18,9 +18,15 @@ class Source:
     url: str
     title: str
     kind: str
-    as_of: str
     accessed: str
+    as_of: str | None = None
+    """The date the page describes; a repository source is pinned by ``commit`` instead."""
     note: str | None = None
+    repo: str | None = None
+    commit: str | None = None
+    path: str | None = None
+    read_via: str | None = None
+    """A word-for-word copy actually read when the canonical ``url`` could not be."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +34,8 @@ class Name:
     value: str
     type: str
     src: tuple[str, ...]
+    free_text: bool = False
+    """Whether the name may match free text: never for words, first names or other projects' names."""
     lang: str | None = None
     verified: bool = True
     as_of: str | None = None
@@ -46,6 +54,18 @@ class JurisdictionFact:
     note: str | None = None
 
 
+# What an identifier proves (DESIGN §3, docs/feeds.md): only the first two link to the entity.
+LINKING_SCOPES = frozenset({"organisation", "repository"})
+SCOPES = (
+    "organisation",
+    "repository",
+    "hosting-platform",
+    "personal-mailbox",
+    "student-mailbox",
+    "mirror",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Identifier:
     """A handle that names the entity: domain, code-host org, registry namespace."""
@@ -53,9 +73,17 @@ class Identifier:
     kind: str
     value: str
     src: tuple[str, ...]
+    scope: str = "organisation"
     verified: bool = True
     as_of: str | None = None
     note: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+
+    @property
+    def links(self) -> bool:
+        """Whether a match ties a component to the entity (hosting, mailboxes, mirrors never do)."""
+        return self.scope in LINKING_SCOPES
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +95,8 @@ class Parent:
     verified: bool = True
     as_of: str | None = None
     note: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +106,37 @@ class Listing:
     list: str
     status: str
     src: tuple[str, ...]
-    date: str | None = None
-    ended: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+    """The day it stopped counting (removal, vacatur, suspension); exclusive."""
     citation: str | None = None
     verified: bool = True
     as_of: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalId:
+    """A registry number that identifies the organisation (LEI, USCC, OGRN, INN, OFAC id …)."""
+
+    scheme: str
+    value: str
+    src: tuple[str, ...]
+    verified: bool = True
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Stake:
+    """A holder of part of the entity that does not control it: recorded, never looked through."""
+
+    holder: str
+    """An entity id when the holder is in the knowledge base, else its name."""
+    src: tuple[str, ...]
+    share: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+    verified: bool = True
     note: str | None = None
 
 
@@ -120,6 +176,8 @@ class Entity:
     why: tuple[Note, ...] = ()
     pitfall: str | None = None
     related: tuple[str, ...] = ()
+    external_ids: tuple[ExternalId, ...] = ()
+    stakes: tuple[Stake, ...] = ()
 
     @property
     def name(self) -> str:
@@ -178,6 +236,8 @@ class ProductClass:
     description: str
     src: tuple[str, ...]
     verified: bool = True
+    members: tuple[Identifier, ...] = ()
+    """Components a source places in this class (a covered class prohibits only its members)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +255,46 @@ class Prohibition:
     case: str | None = None
     covers_related: bool = False
     note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An identifier considered and not accepted, with why: never proposed again unchanged."""
+
+    kind: str
+    value: str
+    why: str
+    reviewed: str
+    entity: str | None = None
+    src: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DatedRange:
+    """A period (``valid_to`` exclusive) with its sources: e.g. a suspension of a rule."""
+
+    valid_from: str
+    src: tuple[str, ...]
+    valid_to: str | None = None
+    what: str | None = None
+    verified: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A list rule in force for a time: e.g. BIS's 50 % affiliates rule extends Entity List
+    restrictions to entities owned at least ``threshold`` percent by listed parties."""
+
+    id: str
+    title: str
+    kind: str
+    lists: tuple[str, ...]
+    threshold: float
+    citation: Citation
+    valid_from: str
+    valid_to: str | None = None
+    note: str | None = None
+    suspensions: tuple[DatedRange, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +330,7 @@ class EmailProvider:
     verified: bool = True
     note: str | None = None
     signal: str = "individual-jurisdiction-hint"
+    scope: str = "personal-mailbox"
 
 
 @dataclass(frozen=True, slots=True)

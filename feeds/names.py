@@ -112,3 +112,28 @@ def similarity(a: str, b: str) -> float:
     if matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < FUZZY_THRESHOLD:
         return 0.0
     return matcher.ratio()
+
+
+# Single words that have been aliases of linked entities and also mean something else (a word,
+# a first name, another project). They may be names, never free-text matches; the list grows
+# with every such case found (docs/feeds.md, "Names").
+AMBIGUOUS_WORDS = frozenset(
+    {
+        "kimi", "lark", "kratos", "volcano", "salute", "dingding", "wangyi", "jingdong", "minimax",
+        "dragonfly", "moonshot", "didi", "ant", "element", "vant", "arco", "semi", "omi", "san",
+        "apollo", "seata", "dubbo", "echarts", "doris", "kylin", "tars", "polaris", "hippy",
+        "feishu", "douyin", "ozon", "avito", "qiniu", "sber", "plasma", "gravity", "ydb",
+        "catboost", "tarantool", "odyssey", "atlas", "mace", "nacos", "sofa", "taro", "nutui",
+        "weex", "rax", "umi", "egg", "ice", "tiny", "ascend", "kunpeng", "harmony",
+        "glm", "tongyi", "hunyuan", "doubao", "lynx", "dji", "wps", "baichuan", "yitu", "kwai",
+        "tuya", "qwen", "mindspore", "openharmony",
+    }
+)  # fmt: skip
+
+
+def distinctive(text: str) -> bool:
+    """Whether a normalized name (or name key) is distinctive enough to find in free text."""
+    if not text or text in AMBIGUOUS_WORDS:
+        return False
+    compact = text.replace(" ", "")
+    return len(compact) >= 3 if has_cjk(text) else len(compact) >= 5

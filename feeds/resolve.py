@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 from feeds import model as m
 from feeds.model import COLLABORATION_RELATIONS, CONTROL_RELATIONS
+from feeds.timeline import day, holds
+
+# Relations where the child is the same legal person or wholly held, so a share is implied.
+_WHOLE = frozenset({"brand", "division"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,14 +77,23 @@ def resolve(
     profile: m.Profile,
     sources: Callable[[tuple[str, ...]], tuple[m.Source, ...]],
     prohibitions: tuple[m.Prohibition, ...] = (),
+    *,
+    on: date | None = None,
+    rules: tuple[m.Rule, ...] = (),
 ) -> Resolution:
-    """Walk up the parent chain; the closest entity in a profile jurisdiction links the start."""
+    """Walk up the parent chain; the closest entity in a profile jurisdiction links the start.
+
+    With ``on``, only parent links and listings that hold on that day count, and list rules in
+    force then (BIS's 50 % affiliates rule) extend a parent's listing to the entity.
+    """
     chain: list[Step] = []
     current: m.Entity | None = entity
     seen: set[str] = set()
     while current is not None and current.id not in seen:
         seen.add(current.id)
         p = current.parent
+        if p is not None and not holds(p.valid_from, p.valid_to, on):
+            p = None  # the parent no longer (or not yet) holds the entity
         chain.append(
             Step(
                 entity=current,
@@ -107,7 +121,13 @@ def resolve(
                 weak = True
             elif step.relation not in CONTROL_RELATIONS:
                 break  # an affiliate (minority holder) does not pass its link down
-    listings = tuple((s.entity.id, li) for s in chain for li in s.entity.listings)
+    listings = tuple(
+        (s.entity.id, li)
+        for s in chain
+        for li in s.entity.listings
+        if holds(li.valid_from, li.valid_to, on)
+    )
+    listings += _by_rule(chain, listings, rules, on)
     return Resolution(
         entity=entity,
         chain=tuple(chain),
@@ -119,6 +139,54 @@ def resolve(
         listings=listings,
         prohibitions=() if entity.negative_control else prohibitions,
     )
+
+
+def _share(parent: m.Parent) -> float | None:
+    if parent.share:
+        return float(parent.share.rstrip("%").split("-")[0])
+    return 100.0 if parent.relation in _WHOLE else None
+
+
+def _by_rule(
+    chain: list[Step],
+    listings: tuple[tuple[str, m.Listing], ...],
+    rules: tuple[m.Rule, ...],
+    on: date | None,
+) -> tuple[tuple[str, m.Listing], ...]:
+    """Listings a rule in force on ``on`` extends to the start entity from a listed owner."""
+    out: list[tuple[str, m.Listing]] = []
+    for rule in rules:
+        if on is None or not holds(rule.valid_from, rule.valid_to, on):
+            continue
+        if any(holds(s.valid_from, s.valid_to, on) for s in rule.suspensions):
+            continue
+        share = 100.0
+        for i, step in enumerate(chain[:-1]):
+            parent = step.entity.parent
+            owned = _share(parent) if parent is not None else None
+            # A subsidiary of unstated share is not assumed to cross the threshold.
+            if owned is None or parent is None or parent.relation not in CONTROL_RELATIONS:
+                break
+            share = share * owned / 100.0
+            if share < rule.threshold:
+                break
+            owner = chain[i + 1].entity.id
+            for eid, li in listings:
+                if eid == owner and li.list in rule.lists and li.status == "listed":
+                    start = max(day(rule.valid_from), day(li.valid_from or rule.valid_from))
+                    out.append(
+                        (
+                            owner,
+                            replace(
+                                li,
+                                status="by-rule",
+                                valid_from=start.isoformat(),
+                                src=rule.citation.src,
+                                note=f"{rule.title}: {share:g} % owned by {owner}",
+                            ),
+                        )
+                    )
+    return tuple(out)
 
 
 def covered_ids(prohibition: m.Prohibition, entities: Mapping[str, m.Entity]) -> frozenset[str]:

@@ -45,12 +45,16 @@ def _entity_record(fs: Any, e: Any, profile: str | None) -> dict[str, Any]:
                 "entity": eid,
                 "list": li.list,
                 "status": li.status,
-                **({"date": li.date} if li.date else {}),
+                **({"valid_from": li.valid_from} if li.valid_from else {}),
+                **({"valid_to": li.valid_to} if li.valid_to else {}),
                 **_fact_src(li),
             }
             for eid, li in r.listings
         ],
-        "identifiers": [{"kind": i.kind, "value": i.value, **_fact_src(i)} for i in e.identifiers],
+        "identifiers": [
+            {"kind": i.kind, "value": i.value, "scope": i.scope, **_fact_src(i)}
+            for i in e.identifiers
+        ],
         "prohibitions": [p.id for p in r.prohibitions],
         "sources": [{"id": s, "url": fs.sources[s].url} for s in used],
         **(
@@ -171,7 +175,8 @@ def _print_entity(fs: Any, eid: str, profile: str | None) -> None:
     elif not e.negative_control:
         print(f"  not linked under {r.profile}")
     for owner, li in r.listings:
-        when = f" {li.date}" if li.date else ""
+        when = f" from {li.valid_from}" if li.valid_from else ""
+        when += f" until {li.valid_to}" if li.valid_to else ""
         print(
             f"  listing: {li.list} {li.status}{when}"
             + (f" (on {owner})" if owner != eid else "")
@@ -180,13 +185,15 @@ def _print_entity(fs: Any, eid: str, profile: str | None) -> None:
     for p in r.prohibitions:
         print(f"  PROHIBITION: {p.title} ({p.citation.text})")
     for i in e.identifiers:
-        print(f"  {i.kind}: {i.value}{src(i)}")
+        scope = "" if i.scope == "organisation" else f" [{i.scope}]"
+        print(f"  {i.kind}: {i.value}{scope}{src(i)}")
     for w in (*e.why, *e.notes):
         print(f"  note: {w.value}{src(w)}")
     used = sorted({s for _, fact in _all_facts(e) for s in fact.src})
     for sid in used:
         s = fs.sources[sid]
-        print(f"  source {sid}: {s.url} (as of {s.as_of})")
+        pin = f"commit {s.commit[:12]}" if s.commit else f"as of {s.as_of}"
+        print(f"  source {sid}: {s.url} ({pin})")
 
 
 def stats(args: argparse.Namespace) -> int:

@@ -52,19 +52,19 @@ def data_copy(tmp_path: Path) -> Path:
 
 
 def entity(
-    eid: str, name: str, jurisdiction: str, src: str = "R-FA", **extra: Any
+    eid: str, name: str, jurisdiction: str, src: str = "S-ecfr-791-4", **extra: Any
 ) -> dict[str, Any]:
     return {
         "id": eid,
         "kind": "company",
-        "names": [{"value": name, "type": "legal", "src": [src]}],
+        "names": [{"value": name, "type": "legal", "free_text": True, "src": [src]}],
         "jurisdiction": {"value": jurisdiction, "basis": "organized", "src": [src]},
         **extra,
     }
 
 
-def ident(kind: str, value: str, src: str = "R-FA") -> dict[str, Any]:
-    return {"kind": kind, "value": value, "src": [src]}
+def ident(kind: str, value: str, src: str = "S-ecfr-791-4") -> dict[str, Any]:
+    return {"kind": kind, "value": value, "scope": "organisation", "src": [src]}
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def extra_root(data_copy: Path) -> Path:
             "test-affiliate-child",
             "Example Minority Held Widget Company",
             "SG",
-            parent={"id": "alibaba-group", "relation": "affiliate", "src": ["R-FA"]},
+            parent={"id": "alibaba-group", "relation": "affiliate", "src": ["S-ecfr-791-4"]},
         ),
     ]
     (data_copy / "entities" / "test-extra.json").write_text(

@@ -79,7 +79,7 @@ def test_show(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "parent: kaspersky-ao (AO Kaspersky Lab, RU)" in out
     assert "PROHIBITION: Final Determination: Kaspersky Lab, Inc. (89 FR 52434" in out
-    assert "source R-KAS: https://regulations.justia.com/" in out
+    assert "source S-lg-fr-2024-13532: https://www.federalregister.gov/d/2024-13532" in out
     assert main(["feeds", "show", "riot-games", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["id"] == "riot-games"
     assert main(["feeds", "show", "npmmirror"]) == 0

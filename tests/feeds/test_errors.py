@@ -25,7 +25,7 @@ def first_entity(doc: dict[str, Any], eid: str) -> dict[str, Any]:
 
 def test_unknown_key_names_file_record_and_field(data_copy: Path) -> None:
     def change(doc: dict[str, Any]) -> None:
-        first_entity(doc, "alibaba-group")["identifiers"][0]["srcs"] = ["R-FA"]
+        first_entity(doc, "alibaba-group")["identifiers"][0]["srcs"] = ["S-ecfr-791-4"]
 
     edit_json(data_copy, "entities/cn-internet.json", change)
     with pytest.raises(feeds.FeedError) as caught:
@@ -69,7 +69,8 @@ def test_unknown_feed(data_copy: Path) -> None:
     edit_json(data_copy, "profiles.json", lambda doc: doc.update(feed="profile"))
     assert problems(data_copy) == [
         'profiles.json: field feed: unknown feed "profile" (allowed: sources, jurisdictions, profiles, entities, '
-        "negative-controls, prohibitions, infrastructure, email-providers, csl-snapshot, manifest)"
+        "negative-controls, prohibitions, infrastructure, email-providers, csl-snapshot, manifest, rules, "
+        "rejected)"
     ]
 
 
@@ -78,12 +79,12 @@ def test_dangling_parent_cycle_duplicates_and_sources(data_copy: Path) -> None:
         first_entity(doc, "tencent")["parent"] = {
             "id": "riot-games",
             "relation": "controlled",
-            "src": ["R-FA"],
+            "src": ["S-ecfr-791-4"],
         }
         first_entity(doc, "baidu")["parent"] = {
             "id": "no-such-entity",
             "relation": "subsidiary",
-            "src": ["R-FA"],
+            "src": ["S-ecfr-791-4"],
         }
         first_entity(doc, "meituan")["identifiers"].append(ident("github_org", "Alibaba"))
         first_entity(doc, "youzan")["names"][0]["src"] = ["NO-SUCH-SOURCE"]

@@ -16,7 +16,11 @@ def ids(results: tuple[feeds.Resolution, ...]) -> list[str]:
 def test_email_domain_with_subdomains(shipped: feeds.FeedSet) -> None:
     assert ids(shipped.by_email("dev@alibaba-inc.com")) == ["alibaba-group"]
     assert ids(shipped.by_email("Dev <dev@mail.alibaba-inc.com>")) == ["alibaba-group"]
-    assert ids(shipped.by_email("x@mails.tsinghua.edu.cn")) == ["tsinghua-university"]
+    assert ids(shipped.by_email("x@tsinghua.edu.cn")) == ["tsinghua-university"]
+    # Students' mailboxes are an individual's declaration, not the university as an organisation.
+    assert shipped.by_email("x@mails.tsinghua.edu.cn") == ()
+    student = shipped.email_provider("x@mails.tsinghua.edu.cn")
+    assert student is not None and student.scope == "student-mailbox"
     r = shipped.by_email("x@bytedance.com")[0]
     assert (
         r.match is not None and r.match.kind == "email_domain" and r.match.value == "bytedance.com"
@@ -43,7 +47,11 @@ def test_consumer_mailboxes_are_hints_not_affiliations(shipped: feeds.FeedSet) -
 
 
 def test_web_domain(shipped: feeds.FeedSet) -> None:
-    assert ids(shipped.by_web_domain("https://open.feishu.cn/document/")) == ["lark"]
+    # A tenant's page on a hosting platform is not the operator's own work.
+    assert shipped.by_web_domain("https://acme.feishu.cn/docx/abc") == ()
+    assert shipped.hosting_platform("https://acme.feishu.cn/docx/abc").scope == "hosting-platform"  # type: ignore[union-attr]
+    assert shipped.by_web_domain("https://pan.baidu.com/s/1abc") == ()
+    assert ids(shipped.by_web_domain("https://www.baidu.com/")) == ["baidu"]
     assert ids(shipped.by_web_domain("www.pingcap.com")) == ["pingcap"]
 
 
