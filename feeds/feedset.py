@@ -9,6 +9,7 @@ from feeds import model as m
 from feeds.build import Parts
 from feeds.hosts import CODE_HOSTS, host_of, pep503, repo_owner, repo_path, suffixes
 from feeds.index import Hit, Index
+from feeds.packages import package_hits
 from feeds.resolve import Match, Resolution, covered_ids, resolve
 
 
@@ -101,10 +102,10 @@ class FeedSet:
         return self._resolved[key]
 
     def _resolutions(
-        self, hits: list[Hit], query: str, profile: str | None
+        self, hits: list[Hit], query: str, profile: str | None, basis: str | list[str] = ""
     ) -> tuple[Resolution, ...]:
         out = []
-        for hit in hits:
+        for n, hit in enumerate(hits):
             base = self.resolve(hit.entity_id, profile)
             match = Match(
                 hit.kind,
@@ -113,12 +114,41 @@ class FeedSet:
                 self.sources_of(hit.fact.src),
                 hit.fact.verified,
                 hit.score,
+                basis if isinstance(basis, str) else basis[n],
+                getattr(hit.fact, "scope", ""),
             )
             verified = base.verified and hit.fact.verified
             out.append(_with(base, match, verified))
         return tuple(out)
 
     # Identifier lookups --------------------------------------------------------------------
+
+    def by_package(
+        self, ecosystem: str, name: str, profile: str | None = None
+    ) -> tuple[Resolution, ...]:
+        """What a package's own name says (npm scope, Maven groupId, Go module path, exact names
+        and name families); each match carries its basis (see feeds.packages)."""
+        found = package_hits(self.index, ecosystem, name)
+        return self._resolutions([h for h, _ in found], name, profile, [b for _, b in found])
+
+    def covered_classes(
+        self, prohibition: m.Prohibition, ecosystem: str, name: str
+    ) -> tuple[m.ProductClass, ...]:
+        """The covered product classes of a prohibition that a source places this package in."""
+        out = []
+        for pc in prohibition.product_classes:
+            if pc.covered and pc.members:
+                members = self.__dict__.setdefault("_members", {})
+                key = (prohibition.id, pc.id)
+                if key not in members:
+                    entity = m.Entity(
+                        id=pc.id, kind="project", names=(), identifiers=pc.members, file="",
+                        jurisdiction=m.JurisdictionFact("", "", ()),
+                    )  # fmt: skip
+                    members[key] = Index({pc.id: entity}, on=self.on)
+                if package_hits(members[key], ecosystem, name):
+                    out.append(pc)
+        return tuple(out)
 
     def by_email(self, address: str, profile: str | None = None) -> tuple[Resolution, ...]:
         """Corporate e-mail domains (subdomains included); consumer mailboxes never match here."""

@@ -36,6 +36,10 @@ class Match:
     sources: tuple[m.Source, ...]
     verified: bool
     score: float = 1.0
+    basis: str = ""
+    """How a package name matched: namespace, exact-name, name-family or repository."""
+    scope: str = ""
+    """The matched identifier's scope (organisation, repository); "" for names."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +127,7 @@ def resolve(
                 break  # an affiliate (minority holder) does not pass its link down
     listings = tuple(
         (s.entity.id, li)
-        for s in chain
+        for s in _controlling(chain)
         for li in s.entity.listings
         if holds(li.valid_from, li.valid_to, on)
     )
@@ -139,6 +143,16 @@ def resolve(
         listings=listings,
         prohibitions=() if entity.negative_control else prohibitions,
     )
+
+
+def _controlling(chain: list[Step]) -> list[Step]:
+    """The entity and the owners whose listings reach it: up to the first minority holder."""
+    out = []
+    for step in chain:
+        out.append(step)
+        if step.relation not in CONTROL_RELATIONS:
+            break
+    return out
 
 
 def _share(parent: m.Parent) -> float | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,9 @@ class Config:
     offline: bool = False
     endpoints: Mapping[str, str] = field(default_factory=dict)
     waivers: tuple[Mapping[str, Any], ...] = ()
+    acceptances: tuple[Mapping[str, Any], ...] = ()
+    fail_on_unknown_above: float | None = None
+    """Fail the run (exit 1) when more than this fraction of components stays unknown."""
 
 
 # key → (type check, description) for error messages. Waivers are validated by the policy
@@ -43,6 +47,8 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "offline": (bool, "true or false"),
     "endpoints": (dict, "a table of source = base URL"),
     "waivers": (list, "an array of tables"),
+    "acceptances": (list, "an array of tables"),
+    "fail-on-unknown-above": ((int, float), "a fraction between 0 and 1"),
 }
 
 
@@ -84,11 +90,18 @@ def load(path: str | None) -> Config:
     return _validate(path, prefix, table)
 
 
-def _validate(path: str, prefix: str, table: dict[str, Any]) -> Config:
-    for key, value in table.items():
-        if key not in _KEYS:
+def _validate(path: str, prefix: str, raw: dict[str, Any]) -> Config:
+    table: dict[str, Any] = {}
+    for key, value in raw.items():
+        # fail_on_unknown_above and fail-on-unknown-above are the same key.
+        norm = key.replace("_", "-")
+        if norm not in _KEYS:
+            near = difflib.get_close_matches(norm, _KEYS, n=1)
+            hint = f"; did you mean '{prefix}{near[0]}'?" if near else ""
             known = ", ".join(sorted(_KEYS))
-            raise ConfigError(f"{path}: unknown key '{prefix}{key}' (known: {known})")
+            raise ConfigError(f"{path}: unknown key '{prefix}{key}'{hint} (known: {known})")
+        table[norm] = value
+    for key, value in table.items():
         kind, want = _KEYS[key]
         if not isinstance(value, kind):
             raise ConfigError(f"{path}: {prefix}{key} must be {want}")
@@ -113,6 +126,14 @@ def _validate(path: str, prefix: str, table: dict[str, Any]) -> Config:
     waivers = table.get("waivers", [])
     if not all(isinstance(w, dict) for w in waivers):
         raise ConfigError(f"{path}: {prefix}waivers must be an array of tables ([[...waivers]])")
+    acceptances = table.get("acceptances", [])
+    if not all(isinstance(a, dict) for a in acceptances):
+        raise ConfigError(f"{path}: {prefix}acceptances must be an array of tables")
+    unknown_limit = table.get("fail-on-unknown-above")
+    if unknown_limit is not None and (
+        isinstance(unknown_limit, bool) or not 0 <= unknown_limit <= 1
+    ):
+        raise ConfigError(f"{path}: {prefix}fail-on-unknown-above must be between 0 and 1")
     return Config(
         path=path,
         profile=profile,
@@ -122,4 +143,6 @@ def _validate(path: str, prefix: str, table: dict[str, Any]) -> Config:
         offline=bool(table.get("offline", False)),
         endpoints=dict(endpoints),
         waivers=tuple(waivers),
+        acceptances=tuple(acceptances),
+        fail_on_unknown_above=None if unknown_limit is None else float(unknown_limit),
     )

@@ -11,6 +11,8 @@ from fnmatch import fnmatchcase
 from feeds import FeedSet
 from sbom import __version__
 from sbom.model import Inventory
+from scanner.assess.acceptances import AcceptanceUse, apply_acceptances, parse_acceptances
+from scanner.assess.coverage import Coverage, measure
 from scanner.assess.model import Finding
 from scanner.assess.policy import WaiverUse, apply_waivers, parse_waivers
 from scanner.assess.run import assess
@@ -37,6 +39,8 @@ class ScanRequest:
     """Read the scanned repository's own history; None: only when the tree is discovered here."""
     progress: Callable[[int, int], None] | None = None
     """Called as enrichment lookups finish, (done, total), from worker threads."""
+    as_of: date | None = None
+    """The day the knowledge base is evaluated on (listings, ownership, namespaces); default today."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,19 @@ class ScanResult:
     """Input file → project folder when a monorepo scan was split into projects; else empty."""
     project: Provenance | None = None
     """History of the scanned repository itself (commit e-mail domains), purl ""."""
+    coverage: Coverage = field(default_factory=lambda: Coverage(0, 0))
+    acceptances: tuple[AcceptanceUse, ...] = ()
+    as_of: str = ""
+    """The day the knowledge base was evaluated on."""
+    fail_on_unknown_above: float | None = None
+    csl_complete: bool = True
+    """False when the shipped Consolidated Screening List snapshot is a sample."""
+
+    @property
+    def unknown_over_limit(self) -> bool:
+        """More of the inventory stayed unknown than the policy allows."""
+        limit = self.fail_on_unknown_above
+        return limit is not None and self.coverage.unknown_fraction > limit
 
     @property
     def incomplete(self) -> bool:
@@ -114,6 +131,10 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
     started = _now()
     stages: list[Stage] = []
     waivers = parse_waivers(cfg.waivers, cfg.path)
+    acceptances = parse_acceptances(cfg.acceptances, cfg.path)
+    today = request.today or date.today()
+    as_of = request.as_of or today
+    feeds = feeds.at(as_of)
 
     t0 = time.perf_counter()
     if request.inventory is not None:
@@ -157,11 +178,12 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
             enriched = enrich(inventory, ctx, ENRICHERS, LATER, progress=request.progress)
         finally:
             ctx.client.close()
-        cov = enriched.coverage
-        status = "ok" if cov.known == cov.components else "partial"
-        detail = f"provenance known for {cov.known} of {cov.components} components"
+        coverage = measure(inventory, enriched)
+        status = "ok" if not coverage.unknown_count else "partial"
+        detail = coverage.summary()
     else:
         enriched = Enriched()
+        coverage = measure(inventory, None)
         status, detail = "skipped", "no provenance lookups (--no-network)"
     stages.append(Stage("enrichment", status, time.perf_counter() - t0, detail))
 
@@ -171,7 +193,8 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
         c.purl: tuple(f"{h.alg.lower().replace('-', '')}:{h.value}" for h in c.hashes)
         for c in inventory.components
     }
-    findings, uses = apply_waivers(findings, waivers, present, request.today or date.today())
+    findings, uses = apply_waivers(findings, waivers, present, today)
+    findings, accepted = apply_acceptances(findings, acceptances, today)
     stages.append(Stage("assessment", "ok", time.perf_counter() - t0, f"{len(findings)} findings"))
     return ScanResult(
         inventory=inventory,
@@ -187,4 +210,9 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
         finished=_now(),
         feed_hash=feeds.version.content_hash,
         project=project,
+        coverage=coverage,
+        acceptances=tuple(accepted),
+        as_of=as_of.isoformat(),
+        fail_on_unknown_above=cfg.fail_on_unknown_above,
+        csl_complete=feeds.csl is None or feeds.csl.meta.complete,
     )

@@ -20,7 +20,7 @@ LOCK = {
         "node_modules/left-pad": {"version": "1.0.0"},
     },
 }
-SCHEMA = json.loads((REPO / "scanner" / "report" / "schema" / "report-1.json").read_text())
+SCHEMA = json.loads((REPO / "scanner" / "report" / "schema" / "report-2.json").read_text())
 
 
 @pytest.fixture
@@ -43,10 +43,11 @@ def test_json_report_is_schema_valid_and_exit_code_follows_fail_on(
     assert [(f["purl"], f["entity"], f["severity"]) for f in dev] == [
         ("pkg:npm/%40antv/g2@5.0.0", "antv", "high")
     ]
-    # Without lookups left-pad's provenance is unknown (never clean); g2 is already linked.
-    assert {f["purl"] for f in doc["findings"] if f["check"] == "unknown"} == {
-        "pkg:npm/left-pad@1.0.0"
-    }
+    # Without lookups provenance is unknown (never clean): coverage says so, with the reason.
+    cov = doc["coverage"]
+    assert (cov["components"], cov["known"], cov["reasons"]) == (2, 0, {"skipped": 2})
+    assert "pkg:npm/left-pad@1.0.0" in {u["purl"] for u in cov["unknown_components"]}
+    assert not any(f["check"] == "unknown" for f in doc["findings"])
     assert "development" in capsys.readouterr().out
     assert main(["scan", str(project), "--no-network", "--fail-on", "critical"]) == 0
     assert main(["scan", str(project), "--no-network", "--fail-on", "critical", "--strict"]) == 3

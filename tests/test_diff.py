@@ -162,7 +162,7 @@ def test_pr_adding_a_linked_dependency_reports_exactly_the_new_one(
         ]
     )
     results = json.loads(sarif.read_text())["runs"][0]["results"]
-    assert {(r["ruleId"], r["properties"]["purl"]) for r in results if r["level"] != "note"} == {
+    assert {(r["ruleId"], *r["properties"]["purls"]) for r in results if r["level"] != "note"} == {
         ("development", f"{L7}@2.20.0")
     }
     assert "%40antv/l7" in (tmp_path / "t.txt").read_text()

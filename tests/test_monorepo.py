@@ -459,12 +459,13 @@ def test_json_report_counts_findings_per_project(two_apps: projects.Tree, tmp_pa
     doc = json.loads(report.read_text())
     if "projects" not in doc:
         pytest.skip("the JSON report has no projects section yet")
-    schema = json.loads((REPO / "scanner" / "report" / "schema" / "report-1.json").read_text())
+    schema = json.loads((REPO / "scanner" / "report" / "schema" / "report-2.json").read_text())
     jsonschema.validate(doc, schema)
     got = {
         p["path"]: (p["files"], p["components"], p["summary"]["findings"]) for p in doc["projects"]
     }
-    assert got == {"a": (["a/package-lock.json"], 2, 2), "b": (["b/package-lock.json"], 2, 2)}
+    # Nothing linked, and unknown provenance is coverage rather than findings.
+    assert got == {"a": (["a/package-lock.json"], 2, 0), "b": (["b/package-lock.json"], 2, 0)}
     main(["scan", root, "--no-network", "--report", f"json={report}"])
     assert json.loads(report.read_text())["projects"] == []
 

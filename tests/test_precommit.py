@@ -95,11 +95,12 @@ def test_reports_exactly_the_new_linked_package(
     assert code == 1
     assert lines == [
         f"package-lock.json:27: high development {NEW} → Douyin (CN): Tied to Douyin through "
-        "its registry namespace @douyinfe/semi-animation, which is in CN."
+        "its namespace @douyinfe (@douyinfe/semi-animation), which is in CN."
     ]
     assert "new in package-lock.json since HEAD" in out
-    # bezier-easing, the new package's dependency: nothing is known offline, and that is said.
-    assert "1 component(s) with unknown provenance (offline)" in out
+    # Offline, nothing is known of the new and bumped packages' registry records, and that is
+    # said (the namespace alone links semi-animation and util).
+    assert "3 component(s) with unknown provenance (offline)" in out
     assert "`icts-scan explain development`" in out and "[[waivers]]" in out
     assert "package.json" not in out  # a manifest beside its lockfile adds nothing
 
@@ -213,7 +214,9 @@ def test_waiver_of_the_old_version_does_not_cover_the_bump(
 def test_fail_on_threshold(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, lines = run(capsys, "--fail-on", "critical", "package-lock.json")
     assert (code, lines) == (0, [])
-    assert "no finding at or above critical" in out and "1 below critical not shown" in out
+    assert "no finding at or above critical" in out and "1 below critical (not blocking):" in out
+    # Named one per line, so the author sees what came in without being blocked.
+    assert f"  package-lock.json:27: high development {NEW} → Douyin (CN)" in out
 
 
 def test_nothing_to_check(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -223,9 +226,9 @@ def test_nothing_to_check(project: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_errors(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (project / ".icts-scan.toml").write_text('fail_on = "high"\n')
+    (project / ".icts-scan.toml").write_text('fail_onn = "high"\n')
     code, out, _ = run(capsys, "package-lock.json")
-    assert code == 2 and "unknown key 'fail_on'" in out
+    assert code == 2 and "unknown key 'fail_onn'; did you mean 'fail-on'?" in out
     (project / ".icts-scan.toml").unlink()
     (project / "package-lock.json").write_text('{"lockfileVersion": 3, "packages": {')
     code, out, _ = run(capsys, "package-lock.json")  # unreadable: reported, never blocking

@@ -77,10 +77,36 @@ class Finding:
     """Dependency paths from a direct dependency down to this component (transitive ones)."""
     waiver: str | None = None
     """Id of the waiver that covers this finding, when one does."""
+    basis: str = ""
+    """The row of the severity table the strongest evidence used (scanner.assess.severity)."""
+    namespace: str = ""
+    """The knowledge-base identifier the component matched (``@antv``, ``github.com/aliyun``),
+    or the mirror id of a supply-path finding: what groups findings of one cause."""
+    notes: tuple[str, ...] = ()
+    """What a reviewer should know besides the reason (a determination that does not cover it)."""
+    listings: tuple[str, ...] = ()
+    """Official-list entries of the entity or its owners that hold on the scan's day."""
+    components: tuple[str, ...] = ()
+    """For findings about a file rather than one component (supply path): the purls it covers."""
+    accepted: str | None = None
+    """Id of the scope acceptance (accepted risk) that covers this finding, when one does."""
+
+    @property
+    def group(self) -> str:
+        """One cause: the same check and entity through the same namespace (or mirror, in a file)."""
+        where = self.locations[0][0] if self.components and self.locations else ""
+        return f"{self.check}|{self.entity or self.jurisdiction or ''}|{self.namespace}|{where}"
+
+    @property
+    def excused(self) -> bool:
+        """Covered by a waiver or an accepted risk: shown, never failing the run."""
+        return bool(self.waiver or self.accepted)
 
     @property
     def identity(self) -> str:
         """Version-independent identity: a patch bump of a known finding is not new."""
+        if self.components:  # a file-level finding: the file and the mirror are what it is
+            return f"{self.check}|{self.group}"
         base = self.purl.split("@", 1)[0] if "@" in self.purl[4:] else self.purl
         return f"{self.check}|{base}|{self.entity or ''}"
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
+
+from packageurl import PackageURL
 
 from scanner.assess.model import SEVERITY_RANK, Finding
 from scanner.config import ConfigError
@@ -34,6 +37,30 @@ class Waiver:
         return self.purl.split("@", 1)[0] if "@" in self.purl[4:] else self.purl
 
 
+def canonical_purl(purl: str) -> str:
+    """One spelling of a purl (``@scope`` or ``%40scope``, qualifier order), so waivers match."""
+    try:
+        return str(PackageURL.from_string(purl).to_string())
+    except ValueError:
+        return purl
+
+
+def check_ids() -> tuple[str, ...]:
+    from scanner.assess.checks import CHECKS
+
+    return tuple(record.id for record, _ in CHECKS)
+
+
+def valid_check(value: str, label: str) -> str:
+    """A check id or ``*``; anything else is an error that suggests the nearest id."""
+    known = check_ids()
+    if value == "*" or value in known:
+        return value
+    near = difflib.get_close_matches(value, known, n=1)
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    raise ConfigError(f"{label}: unknown check {value!r}{hint}; known: {', '.join(known)}, *")
+
+
 @dataclass(frozen=True)
 class WaiverUse:
     """How a waiver fared in this scan."""
@@ -59,9 +86,16 @@ def parse_waivers(raw: Iterable[Mapping[str, Any]], path: str | None) -> list[Wa
             raise ConfigError(f"{label}: missing {', '.join(missing)}")
         values = {k: str(v) for k, v in item.items()}
         purl = values["purl"]
-        if not purl.startswith("pkg:") or "@" not in purl[4:]:
+        if not purl.startswith("pkg:") or "@" not in purl[4:].lstrip("@").replace("/@", "/"):
             # A waiver covers one transaction: one exact version, never a whole package.
             raise ConfigError(f"{label}: purl must name an exact version (pkg:type/name@version)")
+        try:
+            if not PackageURL.from_string(purl).version:
+                raise ValueError("no version")
+        except ValueError as exc:
+            raise ConfigError(f"{label}: purl {purl!r} is not valid: {exc}") from None
+        values["purl"] = canonical_purl(purl)
+        values["check"] = valid_check(values["check"], label)
         for key in ("date", "expires"):
             try:
                 date.fromisoformat(values[key])
@@ -86,7 +120,8 @@ def apply_waivers(
     """
     uses: list[WaiverUse] = []
     covered: dict[tuple[str, str], str] = {}
-    bases = {p.split("@", 1)[0]: p for p in present}
+    present = {canonical_purl(p): hashes for p, hashes in present.items()}
+    bases = {p.split("@", 1)[0] if "@" in p[4:] else p: p for p in present}
     for w in waivers:
         if date.fromisoformat(w.expires) < today:
             uses.append(WaiverUse(w, "expired", note=f"expired on {w.expires}"))
@@ -105,7 +140,8 @@ def apply_waivers(
     out = []
     counts: dict[str, int] = {}
     for f in findings:
-        wid = covered.get((f.purl, f.check)) or covered.get((f.purl, "*"))
+        purl = canonical_purl(f.purl) if f.purl else ""
+        wid = covered.get((purl, f.check)) or covered.get((purl, "*"))
         if wid:
             counts[wid] = counts.get(wid, 0) + 1
             f = replace(f, waiver=wid)
@@ -121,6 +157,6 @@ def apply_waivers(
 def exit_code(findings: Iterable[Finding], fail_on: str, incomplete: bool, strict: bool) -> int:
     """0 nothing at or above fail-on, 1 findings at or above it, 3 incomplete under --strict."""
     limit = SEVERITY_RANK[fail_on]
-    if any(SEVERITY_RANK[f.severity] >= limit and not f.waiver for f in findings):
+    if any(SEVERITY_RANK[f.severity] >= limit and not f.excused for f in findings):
         return 1
     return 3 if strict and incomplete else 0

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from feeds import FeedSet
 from sbom.model import Component
 from scanner.assess.links import Link
 from scanner.assess.model import TIER_RANK, TIER_SEVERITY, CheckRecord, Evidence, Finding, Tier
+from scanner.assess.severity import lower
 from scanner.enrich.model import Provenance
 
 
@@ -32,11 +34,30 @@ class EntityCase:
     links: tuple[Link, ...]
     tier: Tier
     check: str
+    notes: tuple[str, ...] = ()
 
 
-def _lower(tier: Tier) -> Tier:
-    order: list[Tier] = ["informational", "weak", "medium", "strong", "prohibition"]
-    return order[max(0, order.index(tier) - 1)]
+def _prohibition(subject: Subject, links: list[Link]) -> tuple[bool, tuple[str, ...]]:
+    """Whether a determination covers this very component, and notes when it does not.
+
+    A determination covers product classes (Kaspersky's: its cybersecurity and anti-virus
+    software), not every artifact its entity publishes: a component is prohibited only when a
+    sourced fact places it in a covered class.
+    """
+    determinations = {
+        p.id: p for lk in links if lk.tier == "strong" for p in lk.resolution.prohibitions
+    }
+    comp, notes = subject.component, []
+    for p in determinations.values():
+        if subject.feeds.covered_classes(p, comp.ecosystem, comp.name):
+            return True, ()
+        covered = "; ".join(c.description for c in p.product_classes if c.covered)
+        notes.append(
+            f"{p.title} ({p.citation.text}) applies to this entity and covers: {covered}. No "
+            "source in the knowledge base places this component in a covered class, so it is "
+            "reported as a development link, not as prohibited; review what it is."
+        )
+    return False, tuple(notes)
 
 
 def entity_cases(subject: Subject) -> list[EntityCase]:
@@ -58,15 +79,14 @@ def entity_cases(subject: Subject) -> list[EntityCase]:
     for entity, links in sorted(groups.items()):
         best = max(links, key=lambda lk: TIER_RANK[lk.tier])
         tier = best.tier
+        covered, notes = _prohibition(subject, links) if tier == "strong" else (False, ())
         if best.resolution.link == "collaboration":
             # Working with a linked entity is a weaker ground than being developed by one.
-            cases.append(EntityCase(entity, tuple(links), _lower(tier), "collaboration"))
-        elif tier == "strong" and any(
-            lk.resolution.prohibitions for lk in links if lk.tier == "strong"
-        ):
+            cases.append(EntityCase(entity, tuple(links), lower(tier), "collaboration"))
+        elif covered:
             cases.append(EntityCase(entity, tuple(links), "prohibition", "prohibition"))
         elif tier == "strong":
-            cases.append(EntityCase(entity, tuple(links), tier, "development"))
+            cases.append(EntityCase(entity, tuple(links), tier, "development", notes))
         elif tier == "medium":
             cases.append(EntityCase(entity, tuple(links), tier, "maintenance"))
         else:
@@ -128,6 +148,9 @@ def entity_finding(subject: Subject, case: EntityCase, **fields: object) -> Find
     res = best.resolution
     evidence = [link.evidence for link in case.links] + feed_evidence(best)
     comp = subject.component
+    listings = tuple(
+        dict.fromkeys(_listing(eid, li) for lk in case.links for eid, li in lk.resolution.listings)
+    )
     return Finding(
         purl=comp.purl,
         entity=case.entity,
@@ -138,8 +161,28 @@ def entity_finding(subject: Subject, case: EntityCase, **fields: object) -> Find
         evidence=tuple(dict.fromkeys(evidence)),
         locations=tuple((loc.path, loc.line) for loc in comp.locations),
         paths=subject.paths,
+        basis=best.basis,
+        namespace=_namespace(best),
+        notes=case.notes,
+        listings=listings,
         **fields,  # type: ignore[arg-type]
     )
+
+
+def _namespace(link: Link) -> str:
+    """What the component matched: the identifier for identity links, else basis and value."""
+    match = link.resolution.match
+    if link.origin == "identity" and match is not None:
+        return match.value
+    return f"{link.basis}:{match.value if match is not None else link.evidence.value}"
+
+
+def _listing(eid: str, li: Any) -> str:
+    when = f" from {li.valid_from}" if li.valid_from else ""
+    when += f" until {li.valid_to}" if li.valid_to else ""
+    cite = f" ({li.citation})" if li.citation else ""
+    via = f", via {li.note}" if li.status == "by-rule" and li.note else ""
+    return f"{eid}: {li.list} {li.status}{when}{cite}{via}"
 
 
 def describe(case: EntityCase) -> str:
@@ -147,19 +190,19 @@ def describe(case: EntityCase) -> str:
     best = max(case.links, key=lambda lk: TIER_RANK[lk.tier])
     res = best.resolution
     ev = best.evidence
+    ns = res.match.value if res.match is not None else ev.value
     basis = {
-        "namespace": f"its registry namespace {ev.value}",
+        "namespace": f"its namespace {ns} ({ev.value})",
+        "repository": f"its repository {ns}",
+        "exact-name": f"its package name {ev.value}",
+        "name-family": f"its package name {ev.value}, which fits the family {ns}",
         "repository-owner": f"the repository owner in {ev.value}",
         "owner": f"the registry account {ev.value}",
-        "owner-team": f"the owning team {ev.value}",
-        "organization": f"the registry organization {ev.value}",
         "declared-organization": f"the declared organization {ev.value!r}",
         "email-domain": f"the address {ev.value} ({ev.field})",
-        "commit-email-domain": f"commits from {ev.value}",
         "trusted-publisher": f"the trusted publisher {ev.value}",
-        "repository": f"the source repository {ev.value}",
+        "declared-repository": f"the source repository {ev.value}",
         "web-domain": f"the web domain of {ev.value}",
-        "name-pattern": f"its package name {ev.value}",
         "declared-employer": f"a maintainer's declared employer {ev.value!r}",
     }.get(best.basis, ev.value)
     top = res.chain[-1].entity.name if res.chain else res.entity.name

@@ -8,6 +8,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from scanner.commands import options
+from scanner.report.text import plain
 
 if TYPE_CHECKING:
     from scanner.assess.model import Finding
@@ -25,6 +26,9 @@ _EXPECTED = frozenset(
         "manifest covered by its lockfile",
     }
 )
+
+
+MAX_LOWER = 10  # below-threshold findings named one per line
 
 
 def register(sub: Any) -> None:
@@ -111,10 +115,11 @@ def _report(found: Scope, result: ScanResult, cfg: Config, rev: str | None, offl
     known = {f.identity: f for f in result.findings if f.purl in found.prior}
     limit = SEVERITY_RANK[cfg.fail_on]
     blocking: list[Finding] = []
+    lower: list[Finding] = []
     stale: list[str] = []
-    lower = unknown = waived = 0
+    waived = 0
     for f in result.findings:
-        if f.purl not in found.targets:
+        if not ({f.purl, *f.components} & set(found.targets)):
             continue
         before = known.get(f.identity)
         if before is not None:
@@ -127,14 +132,13 @@ def _report(found: Scope, result: ScanResult, cfg: Config, rev: str | None, offl
                     "review the new version and update the waiver (a full scan reports it)"
                 )
             continue
-        if f.check == "unknown":
-            unknown += 1
-        elif f.waiver:
+        if f.excused:
             waived += 1
         elif SEVERITY_RANK[f.severity] >= limit:
             blocking.append(f)
-        elif f.severity != "info":
-            lower += 1
+        else:
+            lower.append(f)
+    unknown = sum(1 for purl, _, _ in result.coverage.unknown if purl in found.targets)
     scope_text = _scope_text(found, rev)
     if not blocking:
         print(f"icts-scan: no finding at or above {cfg.fail_on} ({scope_text})")
@@ -142,10 +146,14 @@ def _report(found: Scope, result: ScanResult, cfg: Config, rev: str | None, offl
         print(f"icts-scan: {len(blocking)} finding(s) at or above {cfg.fail_on} ({scope_text}):")
     print("".join(_line(f) + "\n" for f in blocking), end="")
     if lower:
-        print(f"icts-scan: {lower} below {cfg.fail_on} not shown; `icts-scan scan` lists them")
+        # Named, one line each, without failing the commit: a reviewer sees what came in.
+        print(f"icts-scan: {len(lower)} below {cfg.fail_on} (not blocking):")
+        print("".join("  " + _line(f) + "\n" for f in lower[:MAX_LOWER]), end="")
+        if len(lower) > MAX_LOWER:
+            print(f"icts-scan: … {len(lower) - MAX_LOWER} more; `icts-scan scan` lists them")
     if waived:
-        print(f"icts-scan: {waived} covered by waivers")
-    print("".join(_clean(line) + "\n" for line in dict.fromkeys(stale)), end="")
+        print(f"icts-scan: {waived} covered by waivers or accepted risks")
+    print("".join(plain(line) + "\n" for line in dict.fromkeys(stale)), end="")
     if unknown:
         how = "offline" if offline else "no source answered"
         print(
@@ -176,13 +184,9 @@ def _line(f: Finding) -> str:
     who = f.entity_name or f.entity or "?"
     if f.jurisdiction:
         who += f" ({f.jurisdiction})"
-    return _clean(f"{where}: {f.severity} {f.check} {f.purl} → {who}: {f.reason}")
-
-
-def _clean(text: str, width: int = 400) -> str:
+    what = f.purl or f"{len(f.components)} components"
     # Reasons quote registry text, which may hold terminal escapes: never echo them.
-    safe = "".join(ch if ch.isprintable() else "?" for ch in text)
-    return safe if len(safe) <= width else safe[: width - 1] + "…"
+    return plain(f"{where}: {f.severity} {f.check} {what} → {who}: {f.reason}", 400)
 
 
 def _footer(cfg: Config, check: str) -> str:

@@ -167,7 +167,8 @@ def run(args: argparse.Namespace) -> int:
         f"{sum(1 for f in result.findings if not f.waiver)} findings"
     )
     options.print_issues(result.inventory.issues)
-    return exit_code(result.findings, cfg.fail_on, result.incomplete, args.strict)
+    code = exit_code(result.findings, cfg.fail_on, result.incomplete, args.strict)
+    return 1 if code == 0 and result.unknown_over_limit else code
 
 
 def _stamp() -> str:

@@ -19,12 +19,13 @@ def fingerprint(finding: Finding) -> str:
 
 
 def counts(result: ScanResult) -> dict[str, Any]:
-    """Totals by severity, check and entity (waived findings counted apart)."""
-    active = [f for f in result.findings if not f.waiver]
+    """Totals by severity, check and entity (waived and accepted findings counted apart)."""
+    active = [f for f in result.findings if not f.excused]
     by_sev: Counter[str] = Counter(f.severity for f in active)
     return {
         "findings": len(active),
-        "waived": len(result.findings) - len(active),
+        "waived": sum(1 for f in result.findings if f.waiver),
+        "accepted": sum(1 for f in result.findings if f.accepted and not f.waiver),
         "by_severity": {s: by_sev.get(s, 0) for s in SEVERITIES},
         "by_check": dict(sorted(Counter(f.check for f in active).items())),
         "by_entity": dict(
@@ -42,10 +43,27 @@ def counts(result: ScanResult) -> dict[str, Any]:
     }
 
 
+def coverage_data(result: ScanResult) -> dict[str, Any]:
+    """Coverage as plain data: counts, reasons and every unknown component with its reason."""
+    cov = result.coverage
+    return {
+        "components": cov.components,
+        "known": cov.known,
+        "unknown": cov.unknown_count,
+        "first_party": cov.first_party,
+        "looked_up": cov.looked_up,
+        "reasons": dict(cov.reasons),
+        "by_source": result.enriched.coverage.by_source,
+        "fail_on_unknown_above": result.fail_on_unknown_above,
+        "unknown_components": [{"purl": p, "reason": r, "detail": d} for p, r, d in cov.unknown],
+    }
+
+
 def finding_data(finding: Finding) -> dict[str, Any]:
     """A finding as plain data for JSON-like outputs."""
     data = asdict(finding)
     data["id"] = fingerprint(finding)
+    data["group"] = finding.group
     data["locations"] = [{"path": p, "line": line} for p, line in finding.locations]
     data["paths"] = [list(p) for p in finding.paths]
     data["chain"] = list(finding.chain)

@@ -158,8 +158,10 @@ def _finding_properties(findings: list[Finding]) -> list[tuple[str, str]]:
             props.add((NS + "jurisdiction", f.jurisdiction))
         if f.waiver:
             props.add((NS + "waiver", f.waiver))
-    # A waived finding stays listed, but only unwaived ones decide what a policy acts on.
-    active = [f.severity for f in findings if not f.waiver]
+        if f.accepted:
+            props.add((NS + "accepted-risk", f.accepted))
+    # A waived or accepted finding stays listed, but only the others decide what a policy acts on.
+    active = [f.severity for f in findings if not f.excused]
     top = max(active, key=SEVERITY_RANK.__getitem__) if active else "none"
     props.add((NS + "max-severity", top))
     return sorted(props)
@@ -169,13 +171,18 @@ def component_extras(result: ScanResult) -> dict[str, Extras]:
     """purl → what to add to that component."""
     by_purl: dict[str, list[Finding]] = {}
     for finding in result.findings:
-        by_purl.setdefault(finding.purl, []).append(finding)
+        # A file-level finding (supply path) applies to every component it lists.
+        for purl in finding.components or (finding.purl,):
+            by_purl.setdefault(purl, []).append(finding)
+    unknown = {p: reason for p, reason, _ in result.coverage.unknown}
     out: dict[str, Extras] = {}
     for comp in result.inventory.components:
         prov = result.enriched.provenance.get(comp.purl)
         facts = prov.facts if prov else ()
         props = _finding_properties(by_purl.get(comp.purl, []))
         props.append((NS + "provenance", "known" if prov and prov.known else "unknown"))
+        if comp.purl in unknown:
+            props.append((NS + "provenance-unknown-reason", unknown[comp.purl]))
         supplier = _supplier(facts)
         if supplier:
             props.append((NS + "supplier-source", _source(supplier[1])))

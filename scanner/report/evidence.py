@@ -1,4 +1,4 @@
-"""The evidence record (schema/evidence-1.json): one scan's inputs, facts and findings, hashed."""
+"""The evidence record (schema/evidence-2.json): one scan's inputs, facts and findings, hashed."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from scanner.report.cyclonedx_enrich import escape_surrogates
 NAME = "evidence"
 TITLE = "Evidence record for compliance files (15 CFR 791.106)"
 EXTENSION = ".evidence.json"
-RECORD_VERSION = "1"
+RECORD_VERSION = "2"
 HASHED = "record_sha256"
 
 STATEMENT = (
@@ -122,7 +122,7 @@ def _findings(result: ScanResult) -> list[dict[str, Any]]:
 def record(result: ScanResult) -> dict[str, Any]:
     """The evidence record as plain data, ``record_sha256`` included."""
     inv = result.inventory
-    cov = result.enriched.coverage
+    cov = result.coverage
     sources, facts = _provenance(result)
     # The full knowledge-base hash, once the ScanResult carries it (the label has a prefix).
     feed_hash = result.feed_hash or None
@@ -130,7 +130,7 @@ def record(result: ScanResult) -> dict[str, Any]:
         "record_version": RECORD_VERSION,
         "statement": STATEMENT,
         "tool": {"name": "icts-scan", "version": result.tool_version},
-        "feeds": {"version": result.feed_version, "content_hash": feed_hash},
+        "feeds": {"version": result.feed_version, "content_hash": feed_hash, "as_of": result.as_of},
         "profile": result.profile,
         "policy": {
             "fail_on": result.fail_on,
@@ -138,6 +138,14 @@ def record(result: ScanResult) -> dict[str, Any]:
                 {**asdict(u.waiver), "state": u.state, "findings": u.findings, "note": u.note}
                 for u in result.waivers
             ],
+            "acceptances": [
+                {**asdict(u.acceptance), "state": u.state, "findings": u.findings}
+                for u in result.acceptances
+            ],
+            # A string: floats have no portable canonical form (see canonical()).
+            "fail_on_unknown_above": None
+            if result.fail_on_unknown_above is None
+            else format(result.fail_on_unknown_above, "g"),
         },
         "scan": {
             "root": inv.root,
@@ -159,7 +167,13 @@ def record(result: ScanResult) -> dict[str, Any]:
         "coverage": {
             "components": cov.components,
             "known": cov.known,
-            "by_source": {k: dict(sorted(v.items())) for k, v in sorted(cov.by_source.items())},
+            "first_party": cov.first_party,
+            "reasons": dict(cov.reasons),
+            "by_source": {
+                k: dict(sorted(v.items()))
+                for k, v in sorted(result.enriched.coverage.by_source.items())
+            },
+            "unknown": [{"purl": p, "reason": r, "detail": d} for p, r, d in cov.unknown],
         },
         "inputs": [asdict(f) for f in inv.files],
         "input_issues": [asdict(i) for i in inv.issues],

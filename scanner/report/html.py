@@ -116,6 +116,9 @@ def _finding(
     comp = comps.get(f.purl)
     rank = SEVERITY_RANK[f.severity]
     waived = f' <span class="tag">waived {esc(f.waiver)}</span>' if f.waiver else ""
+    if f.accepted and not f.waiver:
+        waived = f' <span class="tag">accepted risk {esc(f.accepted)}</span>'
+    label = f"{len(f.components)} components" if f.components else _label(comp, f.purl)
     entity = (
         f'{esc(f.entity_name or f.entity)} <span class="muted mono">{esc(f.entity)}</span>'
         if f.entity
@@ -126,9 +129,8 @@ def _finding(
         f'aria-expanded="false" aria-controls="f{n}" aria-label="Details">▸</button>'
         f"{badge(f.severity, 'sev-' + f.severity)}{waived}</td>"
         f'<td title="{esc(_TITLES.get(f.check, f.check))}">{esc(f.check)}</td>'
-        f'<td data-sort="{esc(_label(comp, f.purl).lower())}">'
-        f'<span class="mono">{esc(_label(comp, f.purl))}</span>'
-        f' <span class="tag">{esc(comp.ecosystem if comp else "?")}</span></td>'
+        f'<td data-sort="{esc(label.lower())}"><span class="mono">{esc(label)}</span>'
+        f' <span class="tag">{esc(comp.ecosystem if comp else "file" if f.components else "?")}</span></td>'
         f'<td data-sort="{esc((f.entity_name or "~").lower())}">{entity}</td>'
         f"<td>{esc(f.jurisdiction or '—')}</td>"
         f'<td data-sort="{_CONFIDENCE.get(f.confidence, 3)}">{esc(f.confidence)}</td>'
@@ -149,8 +151,12 @@ def _finding(
     chain = " → ".join(esc(c) for c in f.chain) or "—"
     detail = (
         f'<tr class="detail" id="f{n}"><td colspan="7"><div class="detail-grid"><div>'
-        f'<p><b>Component</b> <span class="mono">{esc(f.purl)}</span></p>'
-        f"<p><b>Outcome</b> {esc(f.outcome)} · evidence tier {esc(f.tier)} · "
+        + (
+            f"<p><b>Components</b> {', '.join(esc(p) for p in f.components)}</p>"
+            if f.components
+            else f'<p><b>Component</b> <span class="mono">{esc(f.purl)}</span></p>'
+        )
+        + f"<p><b>Outcome</b> {esc(f.outcome)} · evidence tier {esc(f.tier)} · "
         f"entity chain {chain}</p><p><b>Found at</b> {_where(f.locations)}</p>"
         f"<p><b>Provision</b> {esc(f.provision)}</p></div><div>"
         f"<p><b>Remediation</b> {esc(f.remediation)}</p><p><b>Dependency paths</b></p>{paths}"
@@ -159,7 +165,7 @@ def _finding(
         f"({esc(f.identity)})</p>"
         f"</div></div><h3>Evidence</h3>{_evidence(f.evidence)}</td></tr>"
     )
-    return (" waived" if f.waiver else ""), main + detail
+    return (" waived" if f.excused else ""), main + detail
 
 
 def _findings(result: ScanResult) -> str:
@@ -211,7 +217,9 @@ def _component(c: Component, result: ScanResult, found: Counter[str]) -> tuple[s
 
 
 def _components(result: ScanResult) -> str:
-    found = Counter(f.purl for f in result.findings if not f.waiver)
+    found = Counter(
+        p for f in result.findings if not f.excused for p in (f.components or (f.purl,))
+    )
     bodies = [_component(c, result, found) for c in result.inventory.components]
     heads = [
         (h, h.lower())

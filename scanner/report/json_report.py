@@ -1,58 +1,125 @@
-"""The JSON report: versioned schema (schema/report-1.json), everything a reviewer or tool needs."""
+"""The JSON report: versioned schema (schema/report-2.json), everything a reviewer or tool needs."""
 
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, replace
-from typing import Any
+from typing import Any, TextIO
 
+from sbom.model import Component
 from scanner.assess.model import Finding
 from scanner.pipeline import ScanResult
-from scanner.report.common import counts, finding_data
+from scanner.report.common import counts, coverage_data, finding_data, fingerprint
+from scanner.report.groups import group
 
 NAME = "json"
 TITLE = "JSON report (versioned schema)"
 EXTENSION = ".json"
-REPORT_VERSION = "1.0"
+REPORT_VERSION = "2.0"
+# The long lists are written one item at a time, so memory stays flat on huge inventories.
+_STREAMED = ("components", "findings")
 
 
-def document(result: ScanResult) -> dict[str, Any]:
-    """The report as plain data."""
+def _head(result: ScanResult) -> dict[str, Any]:
     inv = result.inventory
     return {
         "report_version": REPORT_VERSION,
         "tool": {"name": "icts-scan", "version": result.tool_version},
-        "feeds": {"version": result.feed_version},
+        "feeds": {
+            "version": result.feed_version,
+            "as_of": result.as_of,
+            "csl_complete": result.csl_complete,
+        },
         "profile": result.profile,
         "fail_on": result.fail_on,
+        "as_of": result.as_of,
         "started": result.started,
         "finished": result.finished,
         "inputs": [asdict(f) for f in inv.files],
         "issues": [asdict(i) for i in inv.issues],
         "stages": [asdict(s) for s in result.stages],
-        "coverage": asdict(result.enriched.coverage),
+        "coverage": coverage_data(result),
         "summary": counts(result),
         "project": _project(result),
         "projects": _projects(result),
-        "components": [
+        "components": (),
+        "groups": [
             {
-                "purl": c.purl,
-                "ecosystem": c.ecosystem,
-                "name": c.name,
-                "version": c.version,
-                "scope": c.scope,
-                "direct": c.direct,
-                "locations": [{"path": loc.path, "line": loc.line} for loc in c.locations],
-                "provenance": _provenance(result, c.purl),
+                "id": g.id,
+                "check": g.check,
+                "severity": g.severity,
+                "entity": g.entity,
+                "entity_name": g.entity_name,
+                "namespace": g.namespace,
+                "title": g.title,
+                "count": g.count,
+                "excused": g.excused,
+                "purls": list(g.purls),
+                "findings": [fingerprint(f) for f in g.findings],
             }
-            for c in inv.components
+            for g in group(result.findings)
         ],
-        "findings": [finding_data(f) for f in result.findings],
+        "findings": (),
         "waivers": [
             {**asdict(u.waiver), "state": u.state, "findings": u.findings, "note": u.note}
             for u in result.waivers
         ],
+        "acceptances": [
+            {**asdict(u.acceptance), "state": u.state, "findings": u.findings}
+            for u in result.acceptances
+        ],
     }
+
+
+def _component(result: ScanResult, c: Component) -> dict[str, Any]:
+    return {
+        "purl": c.purl,
+        "ecosystem": c.ecosystem,
+        "name": c.name,
+        "version": c.version,
+        "scope": c.scope,
+        "direct": c.direct,
+        "locations": [{"path": loc.path, "line": loc.line} for loc in c.locations],
+        "provenance": _provenance(result, c.purl),
+    }
+
+
+def _lists(result: ScanResult) -> dict[str, Iterable[Any]]:
+    return {
+        "components": (_component(result, c) for c in result.inventory.components),
+        "findings": (finding_data(f) for f in result.findings),
+    }
+
+
+def document(result: ScanResult) -> dict[str, Any]:
+    """The report as plain data (the streamed lists filled in)."""
+    doc = _head(result)
+    doc.update({k: list(v) for k, v in _lists(result).items()})
+    return doc
+
+
+def write(result: ScanResult, out: TextIO) -> None:
+    """The report written piece by piece: the same text as ``render``, without holding it."""
+    for chunk in _chunks(_head(result), _lists(result)):
+        out.write(chunk)
+
+
+def _chunks(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> Iterator[str]:
+    encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
+    yield "{"
+    for n, (key, value) in enumerate(head.items()):
+        yield ("," if n else "") + "\n  " + json.dumps(key) + ": "
+        if key not in _STREAMED:
+            yield encoder.encode(value).replace("\n", "\n  ")
+            continue
+        empty = True
+        for item in lists[key]:
+            yield ("[" if empty else ",") + "\n    " + encoder.encode(item).replace("\n", "\n    ")
+            empty = False
+        yield "[]" if empty else "\n  ]"
+    yield "\n}\n"
 
 
 def _project(result: ScanResult) -> dict[str, Any]:
@@ -103,4 +170,6 @@ def _provenance(result: ScanResult, purl: str) -> dict[str, Any]:
 
 def render(result: ScanResult) -> str:
     """JSON text."""
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    out = io.StringIO()
+    write(result, out)
+    return out.getvalue()

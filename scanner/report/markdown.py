@@ -8,9 +8,11 @@ from collections.abc import Iterable
 from urllib.parse import unquote
 
 from scanner.assess.checks import CHECKS
+from scanner.assess.coverage import REASONS
 from scanner.assess.model import SEVERITY_RANK, Evidence, Finding
 from scanner.pipeline import ScanResult
 from scanner.report.common import SEVERITIES, counts
+from scanner.report.groups import group
 
 NAME = "markdown"
 TITLE = "Markdown (PR comment / job summary)"
@@ -22,6 +24,7 @@ MAX_CHARS = 65_536
 MAX_FINDINGS = 25
 MAX_ROWS = 10
 MAX_EVIDENCE = 10
+MAX_MEMBERS = 50
 
 _CHECK_ORDER = {record.id: n for n, (record, _) in enumerate(CHECKS)}
 _TITLES = {record.id: record.title for record, _ in CHECKS}
@@ -90,13 +93,20 @@ def _evidence(items: tuple[Evidence, ...]) -> str:
     return "\n".join([summary, "<table>", *rows, "</table>", "</details>"])
 
 
-def finding_block(n: int, f: Finding) -> str:
+def finding_block(n: int, f: Finding, title: str | None = None, purls: tuple[str, ...] = ()) -> str:
     where = ", ".join(f"{p}:{line}" if line else p for p, line in f.locations[:3])
-    lines = [
-        f"#### {n}. {f.severity.upper()} · {md(_TITLES.get(f.check, f.check), 120)}",
-        "",
-        f"**Component:** {md(f.purl, 300)}" + (f" ({md(where, 300)})" if where else "") + "  ",
-    ]
+    head = title or _TITLES.get(f.check, f.check)
+    lines = [f"#### {n}. {f.severity.upper()} · {md(head, 160)}", ""]
+    if f.components or len(purls) > 1:
+        lines.append(
+            f"**Check:** {md(_TITLES.get(f.check, f.check), 120)}"
+            + (f" ({md(where, 300)})" if where else "")
+            + "  "
+        )
+    else:
+        lines.append(
+            f"**Component:** {md(f.purl, 300)}" + (f" ({md(where, 300)})" if where else "") + "  "
+        )
     who = []
     if f.entity_name or f.entity:
         chain = " → ".join(md(c, 60) for c in f.chain[1:5])
@@ -106,11 +116,27 @@ def finding_block(n: int, f: Finding) -> str:
         who.append(f"**Jurisdiction:** {md(f.jurisdiction, 20)}")
     who.append(f"**Confidence:** {md(f.confidence, 20)}")
     lines.append(" · ".join(who) + "  ")
-    lines.append(f"**Reason:** {md(f.reason, 500)}" + ("  " if f.paths else ""))
-    if f.paths:
+    follows = bool(f.notes or f.listings or (f.paths and not f.components))
+    lines.append(f"**Reason:** {md(f.reason, 500)}" + ("  " if follows else ""))
+    lines.extend(f"**Note:** {md(note, 500)}  " for note in f.notes)
+    if f.listings:
+        lines.append("**Listings:** " + "; ".join(md(x, 200) for x in f.listings[:5]) + "  ")
+    if f.paths and not f.components:
         path = " → ".join(md(_short(p), 100) for p in f.paths[0][:8])
         more = f" (and {_plural(len(f.paths) - 1, 'other path')})" if len(f.paths) > 1 else ""
         lines.append(f"**Dependency path:** {path}{more}")
+    members = purls or f.components
+    if len(members) > 1:
+        items = "".join(f"<li>{esc(p, 300)}</li>" for p in members[:MAX_MEMBERS])
+        more = (
+            f"<li>… {len(members) - MAX_MEMBERS} more in the JSON report</li>"
+            if len(members) > MAX_MEMBERS
+            else ""
+        )
+        lines += [
+            "",
+            f"<details><summary>Components ({len(members):,})</summary><ul>{items}{more}</ul></details>",
+        ]
     if f.evidence:
         lines += ["", _evidence(f.evidence)]
     return "\n".join([*lines, ""])
@@ -119,11 +145,14 @@ def finding_block(n: int, f: Finding) -> str:
 def _head(result: ScanResult, active: list[Finding]) -> list[str]:
     summary = counts(result)
     over, fail_on = summary["at_or_above_fail_on"], md(result.fail_on)
+    groups = group(active)
     verdict = f"**{_plural(over, 'finding') if over else 'No findings'} at or above {fail_on}.**"
-    verdict += f" {summary['findings']:,} in total, {summary['waived']:,} waived."
+    verdict += f" {summary['findings']:,} in total in {_plural(len(groups), 'group')}"
+    verdict += f", {summary['waived']:,} waived, {summary['accepted']:,} accepted risk."
     lines = [MARKER, "## icts-scan", "", verdict, ""]
-    sev = [(s, summary["by_severity"][s]) for s in SEVERITIES]
-    lines += _table(("Severity", "Findings"), [*sev, ("waived", summary["waived"])])
+    sev = [(s, summary["by_severity"][s]) for s in SEVERITIES if s != "info"]
+    rows = [*sev, ("waived", summary["waived"]), ("accepted risk", summary["accepted"])]
+    lines += _table(("Severity", "Findings"), rows)
     names: dict[str, tuple[str, str]] = {}
     for f in active:
         if f.entity and f.entity not in names:
@@ -131,10 +160,12 @@ def _head(result: ScanResult, active: list[Finding]) -> list[str]:
     entities = list(summary["by_entity"].items())
     if entities:
         lines += ["### By entity", ""]
-        rows = [(md(names[e][0], 80), md(names[e][1], 20), n) for e, n in entities[:MAX_ROWS]]
+        table: list[tuple[object, ...]] = [
+            (md(names[e][0], 80), md(names[e][1], 20), n) for e, n in entities[:MAX_ROWS]
+        ]
         if len(entities) > MAX_ROWS:
-            rows.append((f"… {len(entities) - MAX_ROWS} more", "", ""))
-        lines += _table(("Entity", "Jurisdiction", "Findings"), rows)
+            table.append((f"… {len(entities) - MAX_ROWS} more", "", ""))
+        lines += _table(("Entity", "Jurisdiction", "Findings"), table)
     places = list(summary["by_jurisdiction"].items())
     if places:
         lines += ["### By jurisdiction", ""]
@@ -143,11 +174,23 @@ def _head(result: ScanResult, active: list[Finding]) -> list[str]:
 
 
 def _coverage(result: ScanResult) -> list[str]:
-    cov = result.enriched.coverage
+    cov = result.coverage
     lines = ["### Coverage", ""]
     if result.incomplete:
         lines += ["> ⚠️ **Incomplete scan:** unknown provenance is not a clean result.", ""]
-    lines += [f"Provenance known for {cov.known:,} of {_plural(cov.components, 'component')}.", ""]
+    known = (
+        f"Provenance known for {cov.known:,} of {_plural(cov.components, 'third-party component')}"
+    )
+    known += f" ({cov.first_party:,} first-party not looked up)." if cov.first_party else "."
+    lines += [known, ""]
+    if cov.reasons:
+        rows = [(md(r, 40), f"{n:,}", md(REASONS.get(r, r), 200)) for r, n in cov.reasons.items()]
+        lines += _table(("Unknown because", "Components", "Meaning"), rows)
+    if not result.csl_complete:
+        lines += [
+            "> The shipped Consolidated Screening List snapshot is a sample: run `icts-scan feeds update`.",
+            "",
+        ]
     rows = [(md(s.name, 40), md(s.status, 20), md(s.detail, 200)) for s in result.stages]
     lines += _table(("Stage", "Status", "Detail"), rows)
     issues = result.inventory.issues
@@ -162,6 +205,20 @@ def _coverage(result: ScanResult) -> list[str]:
 
 def _tail(result: ScanResult) -> list[str]:
     lines = []
+    if result.acceptances:
+        rows = [
+            (
+                md(u.acceptance.id, 40),
+                u.state,
+                md(f"{u.acceptance.scope} {u.acceptance.value}", 150),
+                str(u.findings),
+                md(u.acceptance.expires, 20),
+                md(u.acceptance.reason, 200),
+            )
+            for u in result.acceptances[:20]
+        ]
+        lines += ["### Accepted risks", ""]
+        lines += _table(("Acceptance", "State", "Scope", "Findings", "Expires", "Reason"), rows)
     if result.waivers:
         rows = [
             (
@@ -189,28 +246,29 @@ def _tail(result: ScanResult) -> list[str]:
 
 
 def render(result: ScanResult, limit: int = MAX_CHARS) -> str:
-    """The comment text; the findings list is cut (whole findings only) to fit ``limit``."""
+    """The comment text: one block per group of findings, cut (whole groups) to fit ``limit``."""
     active = sorted(
-        (f for f in result.findings if not f.waiver),
+        (f for f in result.findings if not f.excused),
         key=lambda f: (-SEVERITY_RANK[f.severity], _CHECK_ORDER.get(f.check, 99), f.purl),
     )
     head = "\n".join([*_head(result, active), *_coverage(result)]) + "\n"
     tail = "\n".join(_tail(result)) + "\n"
+    groups = group(active)
     blocks: list[str] = []
     budget = limit - size(head) - size(tail) - 400  # room for the heading and the note
-    for n, f in enumerate(active[:MAX_FINDINGS], 1):
-        block = finding_block(n, f) + "\n"
+    for n, g in enumerate(groups[:MAX_FINDINGS], 1):
+        block = finding_block(n, g.first, g.title, g.purls) + "\n"
         if size(block) > budget:
             break
         blocks.append(block)
         budget -= size(block)
     body = ""
-    if active:
-        body = f"### Top findings ({len(blocks)} of {len(active):,}, most severe first)\n\n"
+    if groups:
+        body = f"### Findings by cause ({len(blocks)} of {len(groups):,}, most severe first)\n\n"
         body += "".join(blocks)
-        if len(blocks) < len(active):
+        if len(blocks) < len(groups):
             body += (
-                f"_{len(active) - len(blocks):,} more not shown here to fit GitHub's limits; "
+                f"_{len(groups) - len(blocks):,} more groups not shown here to fit GitHub's limits; "
                 "the SARIF, JSON and HTML reports list every finding._\n\n"
             )
     return head + body + tail

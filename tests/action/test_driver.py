@@ -42,8 +42,8 @@ def test_pull_request_reports_exactly_the_new_finding(
     assert outputs["mode"] == "pr"
     assert outputs["sarif-file"] == str(pull_request.workspace / "icts-scan.sarif")
     sarif = json.loads(Path(outputs["sarif-file"]).read_text())
-    assert [r["properties"]["purl"] for r in sarif["runs"][0]["results"]] == [
-        "pkg:npm/%40antv/event-emitter@0.1.3"
+    assert [r["properties"]["purls"] for r in sarif["runs"][0]["results"]] == [
+        ["pkg:npm/%40antv/event-emitter@0.1.3"]
     ]
     report = json.loads(Path(outputs["report-file"]).read_text())
     assert [f["purl"] for f in report["new_findings"] if f["severity"] != "info"] == [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -112,11 +113,31 @@ def test_negative_controls_are_never_flagged(fs: feeds.FeedSet) -> None:
     assert [f.check for f in run(fs, (c,), {c.purl: prov})] == []
 
 
-def test_unknown_when_every_source_failed(fs: feeds.FeedSet) -> None:
-    c = comp(purl.npm("left-pad", "1.0.0"), "npm", "left-pad", "1.0.0")
-    prov = Provenance(c.purl, (), (SourceStatus("npm", "error", "HTTP 500"),))
-    f = by_check(run(fs, (c,), {c.purl: prov}), c.purl)["unknown"]
-    assert f.severity == "info" and "npm: HTTP 500" in f.reason
+def test_unknown_is_coverage_with_its_reason(fs: feeds.FeedSet) -> None:
+    from sbom.model import Inventory
+    from scanner.assess.coverage import measure
+    from scanner.enrich.model import Enriched
+
+    failed = comp(purl.npm("left-pad", "1.0.0"), "npm", "left-pad", "1.0.0")
+    private = comp(purl.npm("private-lib", "1.0.0"), "npm", "private-lib", "1.0.0")
+    unsupported = comp("pkg:conan/zlib@1.3", "conan", "zlib", "1.3")
+    own = replace(
+        comp(purl.npm("my-app", "1.0.0"), "npm", "my-app", "1.0.0"), source_kind="workspace"
+    )
+    prov = {
+        failed.purl: Provenance(failed.purl, (), (SourceStatus("npm", "error", "HTTP 500"),)),
+        private.purl: Provenance(private.purl, (), (SourceStatus("npm", "not-found", "HTTP 404"),)),
+    }
+    inv = Inventory(root=".", components=(failed, private, unsupported, own))
+    assert run(fs, (failed,), prov) == []  # never a finding
+    cov = measure(inv, Enriched(prov))
+    assert (cov.components, cov.known, cov.first_party) == (3, 0, 1)
+    assert cov.reasons == {"lookup-failed": 1, "not-found": 1, "no-source": 1}
+    assert ("pkg:npm/left-pad@1.0.0", "lookup-failed", "npm: HTTP 500") in cov.unknown
+    # Skipped lookups are said to be skipped, not "no source".
+    skipped = measure(inv, None)
+    assert skipped.reasons == {"skipped": 3} and not skipped.looked_up
+    assert "provenance known for 0 of 3 components" in skipped.summary()
 
 
 def test_mirror_is_supply_path_with_dependency_path(fs: feeds.FeedSet) -> None:
@@ -129,11 +150,10 @@ def test_mirror_is_supply_path_with_dependency_path(fs: feeds.FeedSet) -> None:
         resolved=("https://registry.npmmirror.com/left-pad/-/left-pad-1.0.0.tgz",),
     )
     ok = {c.purl: Provenance(c.purl, (), (SourceStatus("npm", "ok"),)) for c in (top, dep)}
-    f = by_check(run(fs, (top, dep), ok, (Relationship(top.purl, dep.purl),)), dep.purl)[
-        "supply-path"
-    ]
+    found = run(fs, (top, dep), ok, (Relationship(top.purl, dep.purl),))
+    (f,) = [f for f in found if f.check == "supply-path"]
     assert f.outcome == "supply-path" and f.jurisdiction == "CN"
-    assert f.paths == ((top.purl, dep.purl),)
+    assert f.components == (dep.purl,) and f.namespace == "npmmirror"
     assert f.evidence[0].kind == "lockfile" and f.evidence[0].field == "resolved"
 
 

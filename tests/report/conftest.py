@@ -10,6 +10,8 @@ import pytest
 import feeds
 from sbom import purl
 from sbom.model import Component, Hash, Inventory, Location, ParseIssue, Relationship, SourceFile
+from scanner.assess.acceptances import apply_acceptances, parse_acceptances
+from scanner.assess.coverage import measure
 from scanner.assess.policy import apply_waivers, parse_waivers
 from scanner.assess.run import assess
 from scanner.enrich.model import Enriched, Fact, Provenance, SourceStatus
@@ -46,6 +48,15 @@ def build_result(fs: feeds.FeedSet) -> ScanResult:
             False,
             hashes=(Hash("SHA-512", "ab" * 64),),
             locations=(Location(lock, 40),),
+        ),
+        Component(
+            purl.npm("@antv/util", "3.3.0"),
+            "npm",
+            "@antv/util",
+            "3.3.0",
+            "required",
+            False,
+            locations=(Location(lock, 52),),
         ),
         Component(
             purl.golang("github.com/mailru/easyjson", "v0.7.7"),
@@ -94,8 +105,9 @@ def build_result(fs: feeds.FeedSet) -> ScanResult:
     )
     rels = (
         Relationship(comps[0].purl, comps[1].purl),
-        Relationship(comps[0].purl, comps[4].purl),
-        Relationship(comps[1].purl, comps[5].purl),
+        Relationship(comps[1].purl, comps[2].purl),
+        Relationship(comps[0].purl, comps[5].purl),
+        Relationship(comps[1].purl, comps[6].purl),
     )
     inv = Inventory(
         root="demo",
@@ -109,7 +121,7 @@ def build_result(fs: feeds.FeedSet) -> ScanResult:
         issues=(ParseIssue("broken/yarn.lock", 4, "npm/yarn-lock: unterminated string"),),
     )
     hostile = "**bold** <img src=x onerror=alert(1)> | pipe \x1b[31mred\x1b[0m"
-    some = comps[3].purl
+    some = comps[4].purl
     prov = {
         some: Provenance(
             some,
@@ -142,8 +154,8 @@ def build_result(fs: feeds.FeedSet) -> ScanResult:
             ),
             (SourceStatus("pypi", "ok", url="https://pypi.invalid/pypi/somepkg/1.0/json"),),
         ),
-        comps[5].purl: Provenance(
-            comps[5].purl,
+        comps[6].purl: Provenance(
+            comps[6].purl,
             (),
             (SourceStatus("npm", "error", "HTTP 500", "https://npm.invalid/leftover"),),
         ),
@@ -166,12 +178,13 @@ def build_result(fs: feeds.FeedSet) -> ScanResult:
     for c in comps:
         prov.setdefault(c.purl, Provenance(c.purl, (), (SourceStatus("npm", "ok"),)))
     enriched = Enriched(prov, coverage(prov))
+    fs = fs.at(date(2026, 11, 1))
     findings = assess(inv, enriched, fs, "icts")
     waivers = parse_waivers(
         [
             {
                 "id": "W-7",
-                "purl": comps[2].purl,
+                "purl": comps[3].purl,
                 "check": "development",
                 "reason": "vendored and reviewed",
                 "approver": "security@example.invalid",
@@ -194,6 +207,28 @@ def build_result(fs: feeds.FeedSet) -> ScanResult:
     findings, uses = apply_waivers(
         findings, waivers, {c.purl: () for c in comps}, date(2026, 11, 1)
     )
+    acceptances = parse_acceptances(
+        [
+            {
+                "id": "A-1",
+                "mirror": "npmmirror",
+                "reason": "CI builds only; production resolves from the official registry",
+                "approver": "security@example.invalid",
+                "date": "2026-10-01",
+                "expires": "2027-04-01",
+            },
+            {
+                "id": "A-2",
+                "entity": "no-such-entity-anymore",
+                "reason": "left over",
+                "approver": "security@example.invalid",
+                "date": "2025-01-01",
+                "expires": "2026-01-01",
+            },
+        ],
+        ".icts-scan.toml",
+    )
+    findings, accepted = apply_acceptances(findings, acceptances, date(2026, 11, 1))
     return ScanResult(
         inventory=inv,
         enriched=enriched,
@@ -201,9 +236,9 @@ def build_result(fs: feeds.FeedSet) -> ScanResult:
         waivers=tuple(uses),
         stages=(
             Stage(
-                "inventory", "partial", 0.1, "7 components from 3 files; 1 files could not be read"
+                "inventory", "partial", 0.1, "8 components from 3 files; 1 files could not be read"
             ),
-            Stage("enrichment", "partial", 1.5, "provenance known for 6 of 7 components"),
+            Stage("enrichment", "partial", 1.5, measure(inv, enriched).summary()),
             Stage("assessment", "ok", 0.01, f"{len(findings)} findings"),
         ),
         profile="icts",
@@ -213,6 +248,9 @@ def build_result(fs: feeds.FeedSet) -> ScanResult:
         started=T,
         finished=T,
         feed_hash=fs.version.content_hash,
+        coverage=measure(inv, enriched),
+        acceptances=tuple(accepted),
+        as_of="2026-11-01",
     )
 
 
@@ -224,5 +262,11 @@ def result() -> ScanResult:
 @pytest.fixture(scope="session")
 def empty_result(result: ScanResult) -> ScanResult:
     return replace(
-        result, inventory=Inventory(root="empty"), findings=(), waivers=(), enriched=Enriched()
+        result,
+        inventory=Inventory(root="empty"),
+        findings=(),
+        waivers=(),
+        acceptances=(),
+        enriched=Enriched(),
+        coverage=measure(Inventory(root="empty"), Enriched()),
     )

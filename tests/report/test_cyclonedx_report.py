@@ -162,7 +162,12 @@ def test_finding_properties(result: ScanResult) -> None:
     assert _props(easy, "max-severity") == ["none"]
     left = doc["pkg:npm/leftover@0.1.0"]
     assert _props(left, "provenance") == ["unknown"]
-    assert _props(left, "finding") == ["unknown|info||"]
+    # Unknown provenance is coverage with its reason, not a finding.
+    assert _props(left, "finding") == []
+    assert _props(left, "provenance-unknown-reason") == ["lookup-failed"]
+    pad = doc["pkg:npm/left-pad@1.3.0"]
+    assert _props(pad, "finding") == ["supply-path|medium|cnpm|CN"]
+    assert _props(pad, "accepted-risk") == ["A-1"]
     assert _props(doc["pkg:npm/app-ui@2.0.0"], "provenance") == ["known"]
     assert _props(doc["pkg:npm/app-ui@2.0.0"], "max-severity") == ["none"]
 

@@ -16,7 +16,7 @@ from scanner.report import evidence
 from tests.conftest import FIXTURES, REPO
 
 GOLDEN = FIXTURES / "golden"
-SCHEMA = json.loads((REPO / "scanner" / "report" / "schema" / "evidence-1.json").read_text())
+SCHEMA = json.loads((REPO / "scanner" / "report" / "schema" / "evidence-2.json").read_text())
 
 
 def _golden(name: str, text: str, update: bool) -> None:

@@ -49,21 +49,28 @@ def test_shape(result: ScanResult) -> None:
     text = markdown.render(result)
     lines = text.splitlines()
     assert lines[0] == "<!-- icts-scan -->"
-    assert "**1 finding at or above high.** 5 in total, 1 waived." in lines
-    assert "| high | 1 |" in lines and "| waived | 1 |" in lines
-    assert "| AntV | CN | 1 |" in lines
+    assert (
+        "**2 findings at or above high.** 4 in total in 3 groups, 1 waived, 1 accepted risk."
+        in lines
+    )
+    assert "| high | 2 |" in lines and "| waived | 1 |" in lines
+    assert "| accepted risk | 1 |" in lines and "| info |" not in text
+    assert "| AntV | CN | 2 |" in lines
     assert "| CN | 4 |" in lines
-    assert "Provenance known for 6 of 7 components." in lines
+    assert "Provenance known for 7 of 8 third-party components." in lines
+    assert "| lookup-failed | 1 | every applicable source failed" in text
     assert any("Incomplete scan" in line for line in lines)
     assert "| broken/yarn.lock | 4 | npm/yarn-lock: unterminated string |" in lines
-    # Most severe first; waived findings are listed as waivers, not as findings.
+    # One block per cause, most severe first; waived and accepted ones are listed apart.
     headings = [line for line in lines if line.startswith("#### ")]
-    assert headings[0].startswith("#### 1. HIGH") and headings[-1].startswith("#### 5. INFO")
-    assert "easyjson" not in "".join(headings)
+    assert headings[0] == "#### 1. HIGH · 2 packages under @\u200bantv — AntV"
+    assert headings[-1].startswith("#### 3. LOW")
+    assert "easyjson" not in "".join(headings) and "npmmirror" not in "".join(headings)
     assert "**Dependency path:** app-ui@2.0.0 → @\u200bantv/g2@5.1.0" in text
     assert re.search(r"^\| W-7 \| used \|", text, re.M) and re.search(
         r"^\| W-8 \| stale \|", text, re.M
     )
+    assert re.search(r"^\| A-1 \| used \| mirror npmmirror \| 1 \|", text, re.M)
     assert text.count("<details>") == text.count("</details>") == 4
     assert FOOTER in lines[-1]
     for word in ("illegal", "banned"):
@@ -79,8 +86,8 @@ def test_renders_as_html(result: ScanResult) -> None:
 def test_empty_result(empty_result: ScanResult) -> None:
     text = markdown.render(empty_result)
     assert text.startswith("<!-- icts-scan -->\n")
-    assert "**No findings at or above high.** 0 in total, 0 waived." in text
-    assert "Top findings" not in text and "### Waivers" not in text
+    assert "**No findings at or above high.** 0 in total in 0 groups, 0 waived" in text
+    assert "Findings by cause" not in text and "### Waivers" not in text
     assert FOOTER in text
     assert "<p>" in _html(text)
 
@@ -160,7 +167,13 @@ def _many(result: ScanResult, n: int, heavy: bool) -> ScanResult:
     if heavy:  # every value at its cap: each finding's block is large
         evidence = tuple(replace(e, value="v" * 400, note="n" * 400) for e in base.evidence * 4)
     findings = tuple(
-        replace(base, purl=f"pkg:npm/p{i:05d}@1.0.0", reason="r" * 600, evidence=evidence)
+        replace(
+            base,
+            purl=f"pkg:npm/p{i:05d}@1.0.0",
+            entity=f"e{i:05d}",  # one cause each: the worst case for the comment's size
+            reason="r" * 600,
+            evidence=evidence,
+        )
         for i in range(n)
     )
     return replace(result, findings=findings)
@@ -173,8 +186,8 @@ def test_size_limit_with_5000_findings(result: ScanResult, heavy: bool) -> None:
     assert len(text.encode()) <= 1024 * 1024  # the job-summary limit
     shown = text.count("\n#### ")
     assert 0 < shown <= markdown.MAX_FINDINGS
-    assert f"### Top findings ({shown} of 5,000, most severe first)" in text
-    assert f"_{5000 - shown:,} more not shown here" in text
+    assert f"### Findings by cause ({shown} of 5,000, most severe first)" in text
+    assert f"_{5000 - shown:,} more groups not shown here" in text
     assert text.count("<details>") == text.count("</details>") == shown
     assert FOOTER in text.splitlines()[-1]
     if heavy:

@@ -15,7 +15,6 @@ from scanner.assess.checks import CHECKS
 from scanner.assess.model import Evidence
 from scanner.pipeline import ScanResult
 from scanner.report import sarif
-from scanner.report.common import fingerprint
 from tests.conftest import FIXTURES, REPO
 
 GOLDEN = FIXTURES / "golden" / "report.sarif"
@@ -82,53 +81,79 @@ def test_rules_one_per_check_with_github_properties(result: ScanResult) -> None:
     assert by_id["development"]["properties"]["security-severity"] == "8.0"
     assert by_id["maintenance"]["properties"]["security-severity"] == "5.5"
     assert by_id["individual"]["properties"]["security-severity"] == "3.0"
-    # "0.0": GitHub shows no security severity for what is only informational.
-    assert by_id["unknown"]["properties"]["security-severity"] == "0.0"
+    # Unknown provenance is coverage (run properties), never a code-scanning alert.
+    assert "unknown" not in by_id
 
 
-def test_results_levels_locations_and_fingerprints(result: ScanResult) -> None:
+def test_one_result_per_rule_file_and_entity(result: ScanResult) -> None:
     run = _run(result)
     rules = run["tool"]["driver"]["rules"]
-    by_purl = {(r["properties"]["purl"], r["ruleId"]): r for r in run["results"]}
-    g2 = by_purl[("pkg:npm/%40antv/g2@5.1.0", "development")]
-    assert rules[g2["ruleIndex"]]["id"] == "development"
-    assert g2["level"] == "error"
-    loc = g2["locations"][0]["physicalLocation"]
+    by_cause = {(r["ruleId"], r["properties"]["entity"]): r for r in run["results"]}
+    antv = by_cause[("development", "antv")]
+    # Two @antv packages in one lockfile: one result at the first line, both named.
+    assert antv["properties"]["purls"] == ["pkg:npm/%40antv/g2@5.1.0", "pkg:npm/%40antv/util@3.3.0"]
+    assert (
+        "@antv/g2@5.1.0" in antv["message"]["text"]
+        and "@antv/util@3.3.0" in antv["message"]["text"]
+    )
+    assert rules[antv["ruleIndex"]]["id"] == "development"
+    assert antv["level"] == "error"
+    loc = antv["locations"][0]["physicalLocation"]
     assert loc["artifactLocation"] == {"uri": "web/package-lock.json", "uriBaseId": "%SRCROOT%"}
     assert loc["region"] == {"startLine": 40}
-    assert "AntV" in g2["message"]["text"] and "CN" in g2["message"]["text"]
-    assert g2["properties"]["dependencyPaths"] == [
+    assert "AntV" in antv["message"]["text"] and "CN" in antv["message"]["text"]
+    assert antv["properties"]["dependencyPaths"] == [
         "pkg:npm/app-ui@2.0.0 > pkg:npm/%40antv/g2@5.1.0"
     ]
-    assert g2["properties"]["evidence"][0]["field"] == "purl name"
-    assert by_purl[("pkg:npm/left-pad@1.3.0", "supply-path")]["level"] == "warning"
-    assert by_purl[("pkg:pypi/somepkg@1.0", "individual")]["level"] == "note"
-    assert by_purl[("pkg:npm/leftover@0.1.0", "unknown")]["level"] == "note"
-    fp = fingerprint(next(f for f in result.findings if f.check == "development" and not f.waiver))
-    assert g2["partialFingerprints"] == {"icts-scan/v1": fp, "primaryLocationLineHash": f"{fp}:1"}
+    assert antv["properties"]["evidence"][0]["field"] == "purl name"
+    assert by_cause[("individual", None)]["level"] == "note"
+    # No informational results at all: unknown provenance is reported as coverage.
+    assert {r["level"] for r in run["results"]} <= {"error", "warning", "note"}
+    assert all(r["ruleId"] != "unknown" for r in run["results"])
+    assert run["properties"]["coverage"]["unknownReasons"] == {"lookup-failed": 1}
+    assert set(antv["partialFingerprints"]) == {"icts-scan/v2", "primaryLocationLineHash"}
     assert "originalUriBaseIds" in run and "%SRCROOT%" in run["originalUriBaseIds"]
 
 
-def test_fingerprint_survives_version_bump_and_lockfile_move(result: ScanResult) -> None:
-    f = next(f for f in result.findings if f.check == "development" and not f.waiver)
-    moved = replace(
-        f, purl="pkg:npm/%40antv/g2@5.2.0", locations=(("apps/web/package-lock.json", None),)
+def test_fingerprint_survives_version_bumps(result: ScanResult) -> None:
+    before = _run(result)["results"]
+    bumped = tuple(
+        replace(f, purl=f.purl.replace("5.1.0", "5.2.0").replace("3.3.0", "3.4.0"))
+        for f in result.findings
     )
+    after = _run(replace(result, findings=bumped))["results"]
+    assert [r["partialFingerprints"] for r in before] == [r["partialFingerprints"] for r in after]
+
+
+def test_a_result_without_a_line_has_no_region(result: ScanResult) -> None:
+    f = next(f for f in result.findings if f.check == "development" and not f.waiver)
+    moved = replace(f, locations=(("apps/web/package-lock.json", None),))
     res = _run(replace(result, findings=(moved,)))["results"][0]
-    assert res["partialFingerprints"]["icts-scan/v1"] == fingerprint(f)
-    # No line known: a location without a region, never a made-up line.
     assert "region" not in res["locations"][0]["physicalLocation"]
 
 
-def test_waived_finding_is_suppressed_not_dropped(result: ScanResult) -> None:
+def test_dot_dot_never_reaches_sarif(result: ScanResult) -> None:
+    f = next(f for f in result.findings if f.check == "development" and not f.waiver)
+    res = _run(replace(result, findings=(replace(f, locations=(("../go.mod", 3),)),)))["results"][0]
+    uri = res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "go.mod" and ".." not in json.dumps(res)
+
+
+def test_waived_and_accepted_are_left_out_by_default(result: ScanResult) -> None:
+    # GitHub code scanning would open an alert for a suppressed result: leave it out and
+    # record it in the run's properties (docs/github-action.md).
     run = _run(result)
-    waived = [r for r in run["results"] if "suppressions" in r]
-    assert len(waived) == 1
-    (sup,) = waived[0]["suppressions"]
+    assert all("suppressions" not in r for r in run["results"])
+    excused = run["properties"]["excused"]
+    assert {e["check"] for e in excused} == {"development", "supply-path"}
+    assert any("vendored and reviewed" in e["by"] for e in excused)
+    assert any("accepted risk A-1" in e["by"] for e in excused)
+    kept = sarif.document(result, waived="suppress")["runs"][0]["results"]
+    suppressed = [r for r in kept if "suppressions" in r]
+    assert len(suppressed) == 2
+    (sup,) = suppressed[0]["suppressions"]
     assert sup["kind"] == "external" and sup["status"] == "accepted"
-    assert "vendored and reviewed" in sup["justification"]
-    assert waived[0]["properties"]["waiver"] == "W-7"
-    assert run["results"][-1] == waived[0]  # waived results sort after active ones
+    assert kept[-2:] == suppressed  # excused results sort after active ones
 
 
 def test_partial_stages_and_unreadable_files_are_notifications(result: ScanResult) -> None:
@@ -166,7 +191,10 @@ def test_hostile_text_is_plain_and_bounded(result: ScanResult) -> None:
 
 def test_results_truncated_most_severe_first(result: ScanResult) -> None:
     many = tuple(
-        replace(f, purl=f"{f.purl}-{n}") for n in range(30) for f in result.findings if not f.waiver
+        replace(f, entity=f"{f.entity or 'x'}-{n}", locations=((f"app{n}/lock", 1),))
+        for n in range(30)
+        for f in result.findings
+        if not f.excused
     )
     doc = sarif.document(replace(result, findings=many), max_results=40)
     run = doc["runs"][0]
@@ -174,7 +202,7 @@ def test_results_truncated_most_severe_first(result: ScanResult) -> None:
     assert len(run["results"]) == 40
     assert {r["level"] for r in run["results"]} == {"error", "warning"}  # notes went first
     assert run["properties"]["truncated"] is True
-    assert run["properties"]["resultsTotal"] == len(many)
+    assert run["properties"]["resultsTotal"] == len(sarif.units(list(many)))
     assert "results-truncated" in [
         n["descriptor"]["id"] for n in run["invocations"][0]["toolExecutionNotifications"]
     ]
@@ -187,7 +215,8 @@ def test_upload_size_limit(result: ScanResult, monkeypatch: pytest.MonkeyPatch) 
 
     base = result.findings[1]
     many = tuple(
-        replace(base, purl=f"pkg:npm/p{n}@1.0.0", evidence=(noisy(n),)) for n in range(400)
+        replace(base, purl=f"pkg:npm/p{n}@1.0.0", entity=f"e{n}", evidence=(noisy(n),), waiver=None)
+        for n in range(400)
     )
     monkeypatch.setattr(sarif, "MAX_GZIP_BYTES", 20_000)
     run = _run(replace(result, findings=many))

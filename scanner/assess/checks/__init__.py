@@ -11,7 +11,6 @@ from scanner.assess.checks import (
     maintenance,
     prohibition,
     supply_path,
-    unknown,
 )
 from scanner.assess.model import CheckRecord, Finding
 from scanner.assess.subject import Subject
@@ -25,6 +24,9 @@ CHECKS: tuple[tuple[CheckRecord, Callable[[Subject], list[Finding]]], ...] = tup
         collaboration,
         supply_path,
         individual,
-        unknown,
     )
+)
+# Checks that judge the inventory as a whole (one finding per file and cause).
+INVENTORY_CHECKS: tuple[Callable[[list[Subject]], list[Finding]], ...] = (
+    supply_path.run_inventory,
 )

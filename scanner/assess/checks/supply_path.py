@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from scanner.assess.model import TIER_SEVERITY, CheckRecord, Evidence, Finding, Tier
 from scanner.assess.subject import Subject
 
+MAX_EVIDENCE = 5  # example URLs per finding; the finding lists every component
 RECORD = CheckRecord(
     id="supply-path",
     title="Supplied through an adversary-operated mirror or host",
@@ -25,25 +27,49 @@ RECORD = CheckRecord(
 
 
 def run(subject: Subject) -> list[Finding]:
-    """One finding per mirror the component was resolved through."""
-    comp, feeds = subject.component, subject.feeds
-    seen: dict[str, list[Evidence]] = {}
-    infra_by_id = {}
-    where = comp.locations[0].path if comp.locations else None
-    for field, urls in (("resolved", comp.resolved), ("registry", comp.registries)):
-        for url in urls:
-            infra = feeds.infrastructure_for(url)
-            if infra is None:
-                continue
-            infra_by_id[infra.id] = infra
-            seen.setdefault(infra.id, []).append(
-                Evidence("lockfile", field, url, "lockfile", where, None, "registry-asserted")
-            )
-    wanted = set(feeds.profile(subject.profile).jurisdictions)
+    """Nothing per component: supply paths are reported per file and mirror (run_inventory)."""
+    return []
+
+
+def run_inventory(subjects: list[Subject]) -> list[Finding]:
+    """One finding per (file or registry setting, mirror), listing every component it covers."""
+    if not subjects:
+        return []
+    feeds, profile = subjects[0].feeds, subjects[0].profile
+    wanted = set(feeds.profile(profile).jurisdictions)
+    cases: dict[tuple[str, str], dict[str, Any]] = {}
+    for subject in subjects:
+        comp = subject.component
+        files = [(loc.path, loc.line) for loc in comp.locations] or [("", None)]
+        for field, urls in (("resolved", comp.resolved), ("registry", comp.registries)):
+            for url in urls:
+                infra = feeds.infrastructure_for(url)
+                if infra is None:
+                    continue
+                for path, line in files:
+                    case = cases.setdefault(
+                        (path, infra.id),
+                        {"infra": infra, "purls": {}, "evidence": [], "line": line},
+                    )
+                    case["purls"][comp.purl] = None
+                    if line is not None and (case["line"] is None or line < case["line"]):
+                        case["line"] = line
+                    if len(case["evidence"]) < MAX_EVIDENCE:
+                        ev = Evidence(
+                            "lockfile",
+                            field,
+                            url,
+                            "lockfile",
+                            path or None,
+                            None,
+                            "registry-asserted",
+                        )
+                        if ev not in case["evidence"]:
+                            case["evidence"].append(ev)
     findings = []
-    for infra_id, evidence in sorted(seen.items()):
-        infra = infra_by_id[infra_id]
-        operator = feeds.resolve(infra.operator, subject.profile) if infra.operator else None
+    for (path, _), case in sorted(cases.items(), key=lambda kv: kv[0]):
+        infra = case["infra"]
+        operator = feeds.resolve(infra.operator, profile) if infra.operator else None
         linked = operator is not None and operator.linked
         if not linked and infra.jurisdiction not in wanted:
             continue
@@ -51,16 +77,18 @@ def run(subject: Subject) -> list[Finding]:
         # located in an adversary jurisdiction is a weaker signal.
         tier: Tier = "medium" if linked else "weak"
         who = operator.entity.name if operator is not None else (infra.operator_name or infra.id)
+        purls = tuple(case["purls"])
+        host = urlsplit(case["evidence"][0].value).hostname or case["evidence"][0].value
+        where = path or "the registry settings"
         findings.append(
             Finding(
-                purl=comp.purl,
+                purl="",
                 check=RECORD.id,
                 outcome=RECORD.outcome,
                 tier=tier,
                 severity=TIER_SEVERITY[tier],
-                reason=f"Resolved through {infra.title or infra.id} "
-                f"({urlsplit(evidence[0].value).hostname or evidence[0].value}), "
-                f"operated by {who} in {infra.jurisdiction}.",
+                reason=f"{len(purls)} component(s) in {where} resolved through "
+                f"{infra.title or infra.id} ({host}), operated by {who} in {infra.jurisdiction}.",
                 provision=RECORD.provision,
                 remediation=RECORD.remediation,
                 entity=operator.entity.id if operator is not None else None,
@@ -68,9 +96,11 @@ def run(subject: Subject) -> list[Finding]:
                 jurisdiction=infra.jurisdiction,
                 chain=tuple(s.entity.id for s in operator.chain) if operator is not None else (),
                 confidence="high" if infra.verified else "low",
-                evidence=tuple(evidence),
-                locations=tuple((loc.path, loc.line) for loc in comp.locations),
-                paths=subject.paths,
+                evidence=tuple(case["evidence"]),
+                locations=((path, case["line"]),) if path else (),
+                basis="mirror",
+                namespace=infra.id,
+                components=purls,
             )
         )
     return findings
