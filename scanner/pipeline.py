@@ -9,8 +9,8 @@ from datetime import date, datetime, timezone
 from fnmatch import fnmatchcase
 
 from feeds import FeedSet
-from sbom import __version__
 from sbom.model import Inventory
+from scanner import __version__
 from scanner.assess.model import Finding
 from scanner.assess.policy import WaiverUse, apply_waivers, parse_waivers
 from scanner.assess.run import assess
