@@ -19,6 +19,8 @@ FEEDS_LINE = "Knowledge base (feeds): `{label}`"
 _HEADING = re.compile(r"^## \[(?P<name>[^\]]+)\](?: - (?P<date>\d{4}-\d{2}-\d{2}))?[ \t]*$", re.M)
 _LINK = re.compile(r"^\[(?P<name>[^\]]+)\]: \S+[ \t]*$", re.M)
 _FEEDS = re.compile(r"^Knowledge base \(feeds\): `(?P<label>[^`]+)`", re.M)
+# Notes to maintainers in [Unreleased]: neither entries nor part of the release.
+_COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ def unreleased_problems(text: str) -> list[str]:
     pending = body(text, UNRELEASED)
     if pending is None:
         return [f"{CHANGELOG} has no `## [{UNRELEASED}]` section"]
+    pending = _COMMENT.sub("", pending)
     problems = []
     if not re.search(r"^- \S", pending, re.M):
         problems.append(f"`## [{UNRELEASED}]` in {CHANGELOG} lists no change")
@@ -75,7 +78,7 @@ def unreleased_problems(text: str) -> list[str]:
 def roll(text: str, version: str, date: str, feeds: str, previous: str | None) -> str:
     """[Unreleased] becomes ``## [version] - date`` (feeds line first); a new empty one on top."""
     unreleased = next(s for s in sections(text) if s.name == UNRELEASED)
-    pending = text[unreleased.body_start : unreleased.end].strip("\n")
+    pending = _COMMENT.sub("", text[unreleased.body_start : unreleased.end]).strip("\n")
     released = (
         f"## [{UNRELEASED}]\n\n## [{version}] - {date}\n\n"
         f"{FEEDS_LINE.format(label=feeds)}\n\n{pending}\n\n"

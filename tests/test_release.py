@@ -166,10 +166,17 @@ def test_roll_moves_unreleased_into_a_release_with_its_knowledge_base() -> None:
 
 
 def test_placeholders_and_missing_sections_stop_a_release() -> None:
-    pending = SAMPLE.replace("- A new check.", f"- Findings grouped (#9). {notes.PLACEHOLDER}")
+    note = f"<!-- Replace each entry that says {notes.PLACEHOLDER}. -->\n\n"
+    pending = SAMPLE.replace(
+        "### Added\n\n- A new check.", f"{note}### Added\n\n- Grouped (#9). {notes.PLACEHOLDER}"
+    )
     assert notes.unreleased_problems(pending) == [
         f"1 entry(ies) under [Unreleased] still say {notes.PLACEHOLDER!r}"
     ]
+    done = pending.replace(f" {notes.PLACEHOLDER}", "")
+    assert notes.unreleased_problems(done) == []
+    rolled = notes.roll(done, "0.2.0", "2026-02-03", "x+y", "0.1.0")
+    assert "<!--" not in rolled and "- Grouped (#9)." in (notes.body(rolled, "0.2.0") or "")
     assert notes.unreleased_problems("# Changelog\n") == [
         "CHANGELOG.md has no `## [Unreleased]` section"
     ]
