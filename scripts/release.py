@@ -81,7 +81,8 @@ def preflight(root: Path, version: str) -> tuple[str, str | None]:
     current = checks.read_version((root / checks.VERSION_FILE).read_text(encoding="utf-8"))
     if previous and wanted <= Version(previous):
         raise ReleaseError(f"{version} is not newer than the last release, {previous}")
-    if wanted < Version(current):
+    # A .dev version only marks an unreleased branch; any newer release may follow it.
+    if not Version(current).is_devrelease and wanted < Version(current):
         raise ReleaseError(f"{version} is older than the version in the tree, {current}")
     problems = notes.unreleased_problems((root / notes.CHANGELOG).read_text(encoding="utf-8"))
     if problems:
@@ -114,12 +115,22 @@ def cut(root: Path, version: str, work: Path, sign: bool, date: str) -> str:
     say(f"tagged {tag} at {commit[:12]}")
     changed = pins.repin_docs(root, version, commit)
     entry = {"version": version, "tag": tag, "commit": commit, "date": date, "feeds": feeds}
-    paths = [pins.record(root, entry), *changed]
+    # From here the branch is no longer the release: builds of it say so in every report.
+    following = next_dev(version)
+    version_file.write_text(checks.write_version(text, following), encoding="utf-8")
+    paths = [pins.record(root, entry), version_file, *changed]
     git(root, "add", *(str(p.relative_to(root)) for p in paths))
-    git(root, "commit", "--quiet", "-m", f"Pin the docs to {tag} ({commit[:12]})")
-    say(f"pinned {len(changed)} document(s) to {tag}; recorded in {pins.RECORD}")
+    message = f"Pin the docs to {tag} ({commit[:12]}); {following} from here"
+    git(root, "commit", "--quiet", "-m", message)
+    say(f"pinned {len(changed)} document(s) to {tag}; recorded in {pins.RECORD}; now {following}")
     say(f"next: git push origin {branch} {tag}   (the tag starts .github/workflows/release.yml)")
     return commit
+
+
+def next_dev(version: str) -> str:
+    """The development version after a release: the next minor, ``.dev0``."""
+    v = Version(version)
+    return f"{v.major}.{v.minor + 1}.0.dev0"
 
 
 def restore_tags(root: Path) -> list[str]:

@@ -265,6 +265,7 @@ def test_cut_refuses_before_changing_anything(tiny: Path) -> None:
     assert "0.1.0 is already in releases.json; `restore-tags`" in refusal("0.1.0")
     assert "not newer than the last release, 0.1.0" in refusal("0.0.9")
     assert release.preflight(tiny, "0.2.0") == ("main", "0.1.0")
+    assert release.next_dev("0.2.0") == "0.3.0.dev0"
     git(tiny, "tag", "v0.2.0")
     assert "tag v0.2.0 already exists" in refusal("0.2.0")
     log = tiny / notes.CHANGELOG

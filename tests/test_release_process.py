@@ -24,6 +24,7 @@ import pytest
 from packaging.version import Version
 
 from scanner.net.endpoints import ENDPOINTS
+from scripts import release_checks as checks
 from scripts import release_notes as notes
 from scripts import release_pins as pins
 from scripts.release_git import has_commit, is_annotated, tag_commit
@@ -122,6 +123,8 @@ def test_release_tags_pins_the_docs_and_ships_a_working_wheel(
     assert commit and first, released.output
     assert is_annotated(clone, f"v{version}") and is_annotated(clone, f"v{FIRST}")
     assert git(clone, "rev-parse", "HEAD~1").strip() == commit  # then the docs commit
+    following = checks.read_version((clone / checks.VERSION_FILE).read_text())
+    assert Version(following).is_devrelease and Version(following) > Version(version)
     latest = pins.releases(clone)[0]
     assert (latest["version"], latest["commit"]) == (version, commit)
     assert notes.feeds_of((clone / notes.CHANGELOG).read_text(), version) == latest["feeds"]
