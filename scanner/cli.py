@@ -7,7 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from scanner import __version__
+from scanner.version import VersionAction
 
 # Subcommands, each a module in scanner/commands with register(subparsers) and run(args).
 COMMANDS: tuple[str, ...] = (
@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Inventory dependencies and report foreign-adversary provenance indicators "
         "(U.S. ICTS rule, 15 CFR part 791).",
     )
-    parser.add_argument("--version", action="version", version=f"icts-scan {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:

@@ -9,8 +9,8 @@ from datetime import date, datetime, timezone
 from fnmatch import fnmatchcase
 
 from feeds import FeedSet
-from sbom import __version__
 from sbom.model import Inventory
+from scanner import __version__
 from scanner.assess.acceptances import AcceptanceUse, apply_acceptances, parse_acceptances
 from scanner.assess.coverage import Coverage, measure
 from scanner.assess.model import Finding

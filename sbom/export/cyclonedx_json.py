@@ -18,11 +18,10 @@ from sbom.export.fields import (
     NS,
     ROOT_REF,
     SPEC_VERSION,
-    TOOL_NAME,
-    TOOL_VERSION,
     dependency_map,
     fields,
     root_name,
+    tool,
 )
 from sbom.model import Component, Inventory
 
@@ -57,8 +56,10 @@ def _component(c: Component) -> dict[str, Any]:
     return out
 
 
-def document(inv: Inventory, reproducible: bool = False) -> dict[str, Any]:
-    """The CycloneDX document as plain data."""
+def document(
+    inv: Inventory, reproducible: bool = False, tool_version: str | None = None
+) -> dict[str, Any]:
+    """The CycloneDX document as plain data; ``tool_version`` goes into metadata.tools."""
     doc: dict[str, Any] = {
         "$schema": "http://cyclonedx.org/schema/bom-1.6.schema.json",
         "bomFormat": "CycloneDX",
@@ -70,9 +71,7 @@ def document(inv: Inventory, reproducible: bool = False) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     if not reproducible:
         meta["timestamp"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    meta["tools"] = {
-        "components": [{"type": "application", "name": TOOL_NAME, "version": TOOL_VERSION}]
-    }
+    meta["tools"] = {"components": [tool(tool_version)]}
     meta["component"] = {"type": "application", "bom-ref": ROOT_REF, "name": root_name(inv)}
     props = [{"name": NS + "input", "value": f"{f.path} sha256:{f.sha256}"} for f in inv.files]
     if props:
@@ -86,6 +85,6 @@ def document(inv: Inventory, reproducible: bool = False) -> dict[str, Any]:
     return doc
 
 
-def render(inv: Inventory, reproducible: bool = False) -> str:
+def render(inv: Inventory, reproducible: bool = False, tool_version: str | None = None) -> str:
     """CycloneDX 1.6 JSON text."""
-    return json.dumps(document(inv, reproducible), ensure_ascii=False) + "\n"
+    return json.dumps(document(inv, reproducible, tool_version), ensure_ascii=False) + "\n"

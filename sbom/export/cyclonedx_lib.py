@@ -37,7 +37,6 @@ from sbom.export.fields import (
     NS,
     ROOT_REF,
     TOOL_NAME,
-    TOOL_VERSION,
     dependency_map,
     fields,
     root_name,
@@ -113,7 +112,7 @@ def _component(c: Component) -> CdxComponent:
     )
 
 
-def build_bom(inv: Inventory, reproducible: bool = False) -> Any:
+def build_bom(inv: Inventory, reproducible: bool = False, tool_version: str | None = None) -> Any:
     """A Bom (indexed registration) with components, metadata and the dependency graph."""
     bom = indexed_bom()
     if reproducible:
@@ -121,7 +120,7 @@ def build_bom(inv: Inventory, reproducible: bool = False) -> Any:
         bom.serial_number = None  # type: ignore[assignment]
         bom.metadata.timestamp = None  # type: ignore[assignment]
     bom.metadata.tools.components.add(
-        CdxComponent(type=ComponentType.APPLICATION, name=TOOL_NAME, version=TOOL_VERSION)
+        CdxComponent(type=ComponentType.APPLICATION, name=TOOL_NAME, version=tool_version)
     )
     root = CdxComponent(type=ComponentType.APPLICATION, name=root_name(inv), bom_ref=ROOT_REF)
     bom.metadata.component = root
@@ -151,9 +150,11 @@ def to_xml(bom: Any) -> str:
     return str(parseString(safe).toprettyxml(indent="  ")) + "\n"
 
 
-def render(inv: Inventory, fmt: str = "xml", reproducible: bool = False) -> str:
+def render(
+    inv: Inventory, fmt: str = "xml", reproducible: bool = False, tool_version: str | None = None
+) -> str:
     """CycloneDX 1.6 XML or JSON through the library."""
-    bom = build_bom(inv, reproducible)
+    bom = build_bom(inv, reproducible, tool_version)
     if fmt == "xml":
         return to_xml(bom)
     outputter = make_outputter(bom, OutputFormat.JSON, SchemaVersion.V1_6)

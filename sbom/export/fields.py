@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sbom import __version__
 from sbom.model import Component, Inventory
 
+# The version is the caller's to give (scanner.__version__): sbom never imports scanner.
 TOOL_NAME = "icts-scan"
-TOOL_VERSION = __version__
 ROOT_REF = "root"
 SPEC_VERSION = "1.6"
 # Property namespace registered for our taxonomy (docs/cyclonedx-taxonomy.md).
@@ -61,6 +60,12 @@ def fields(c: Component) -> CdxFields:
         props.append((NS + "source-url", c.source_url))
     vcs = c.source_url if c.source_kind == "vcs" and c.source_url else None
     return CdxFields(group, name, tuple(sorted(props)), c.resolved, vcs)
+
+
+def tool(version: str | None) -> dict[str, str]:
+    """metadata.tools component for the writer; without a version when none was given."""
+    out = {"type": "application", "name": TOOL_NAME}
+    return {**out, "version": version} if version else out
 
 
 def root_name(inv: Inventory) -> str:

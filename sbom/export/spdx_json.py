@@ -9,7 +9,7 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
-from sbom.export.fields import TOOL_NAME, TOOL_VERSION, dependency_map, root_name
+from sbom.export.fields import TOOL_NAME, dependency_map, root_name
 from sbom.model import Component, Inventory
 
 # SPDX checksum algorithm names for the CycloneDX names the model uses.
@@ -68,7 +68,9 @@ def _created(reproducible: bool) -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def document(inv: Inventory, reproducible: bool = False) -> dict[str, Any]:
+def document(
+    inv: Inventory, reproducible: bool = False, tool_version: str | None = None
+) -> dict[str, Any]:
     """The SPDX document as plain data."""
     ids = {c.purl: _spdx_id(c.purl) for c in inv.components}
     packages = [
@@ -109,13 +111,13 @@ def document(inv: Inventory, reproducible: bool = False) -> dict[str, Any]:
         "documentNamespace": f"https://spdx.org/spdxdocs/{TOOL_NAME}/{root_name(inv)}-{token}",
         "creationInfo": {
             "created": _created(reproducible),
-            "creators": [f"Tool: {TOOL_NAME}-{TOOL_VERSION}"],
+            "creators": [f"Tool: {TOOL_NAME}" + (f"-{tool_version}" if tool_version else "")],
         },
         "packages": packages,
         "relationships": rels,
     }
 
 
-def render(inv: Inventory, reproducible: bool = False) -> str:
+def render(inv: Inventory, reproducible: bool = False, tool_version: str | None = None) -> str:
     """SPDX 2.3 JSON text."""
-    return json.dumps(document(inv, reproducible), ensure_ascii=False) + "\n"
+    return json.dumps(document(inv, reproducible, tool_version), ensure_ascii=False) + "\n"

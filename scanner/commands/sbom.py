@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from scanner import __version__
+
 FORMATS = ("cyclonedx-json", "cyclonedx-xml", "spdx-json")
 
 
@@ -56,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         inventory = inventory_from_tree(
             args.path, include_vendored=args.include_vendored, use_git=not args.no_git
         )
-    text = render(inventory, args.format, reproducible=args.reproducible)
+    text = render(inventory, args.format, reproducible=args.reproducible, tool_version=__version__)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write(text)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sbom import __version__
+from scanner import __version__
 from scanner.net.endpoints import PROJECT_URL
 
 USER_AGENT = f"icts-scan/{__version__} (+{PROJECT_URL})"
