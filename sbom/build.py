@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from fnmatch import fnmatchcase
 
 from sbom.discover import discover
 from sbom.merge import merge
 from sbom.model import Inventory, ParseIssue, ParseResult, SourceFile
+from sbom.pairing import Parsed, pair
 from sbom.parser import Matcher, Parser
 from sbom.read import MAX_FILE_BYTES, read_and_parse
+
+# Lockfiles and manifests are read before anything is built or installed (CycloneDX
+# metadata.lifecycles); an ingested SBOM keeps the phase its own document states.
+LIFECYCLE_KEY = "sbom.lifecycles"
 
 
 def default_parsers() -> tuple[Parser, ...]:
@@ -71,15 +76,39 @@ def inventory_from_files(
 ) -> Inventory:
     """Parse the given files (relative to root) and merge them."""
     parsers = parsers if parsers is not None else default_parsers()
-    results: list[ParseResult] = []
-    files: dict[str, list[SourceFile]] = {}
+    parsed: list[Parsed] = []
     for rel, parser in plan(relpaths, parsers):
         abspath = os.path.join(root, *rel.split("/"))
         source, result = read_and_parse(abspath, rel, parser, max_bytes)
-        results.append(result)
-        if source is not None:
-            files.setdefault(rel, []).append(source)
-    return merge(os.path.abspath(root), results, one_record_per_use(files), extra_issues)
+        parsed.append(Parsed(rel, result, source))
+    parsed = pair(parsed, _loader(root, parsers, max_bytes))
+    files: dict[str, list[SourceFile]] = {}
+    for p in parsed:
+        if p.source is not None:
+            files.setdefault(p.relpath, []).append(p.source)
+    return merge(
+        os.path.abspath(root),
+        [p.result for p in parsed],
+        one_record_per_use(files),
+        extra_issues,
+        metadata={LIFECYCLE_KEY: "pre-build"},
+    )
+
+
+def _loader(
+    root: str, parsers: tuple[Parser, ...], max_bytes: int
+) -> Callable[[str], ParseResult | None]:
+    """Parse a sibling file that was not asked for, only to qualify one that was."""
+    matcher = Matcher(parsers)
+
+    def load(rel: str) -> ParseResult | None:
+        abspath = os.path.join(root, *rel.split("/"))
+        found = matcher.match(rel)
+        if not found or not os.path.isfile(abspath):
+            return None
+        return read_and_parse(abspath, rel, found[0], max_bytes)[1]
+
+    return load
 
 
 def one_record_per_use(files: dict[str, list[SourceFile]]) -> list[SourceFile]:

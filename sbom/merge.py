@@ -59,6 +59,7 @@ def merge_component(a: Component, b: Component) -> Component:
         source_url=a.source_url or b.source_url,
         requirement=a.requirement or b.requirement,
         locations=tuple(sorted(set(a.locations) | set(b.locations), key=location_key)),
+        licenses=_union(a.licenses, b.licenses),
     )
 
 

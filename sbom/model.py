@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Scope = Literal["required", "optional", "dev"]
-SourceKind = Literal["registry", "vcs", "url", "path", "workspace"]
+SourceKind = Literal["registry", "vcs", "url", "path", "workspace", "sdk"]
+# The project's own code (workspace members, reactor modules) and what ships inside a
+# toolchain (Flutter/Dart SDK packages): never published to a registry, never looked up.
+FIRST_PARTY: frozenset[str] = frozenset({"workspace", "sdk"})
 
 # Lower rank wins when the same component is met with several scopes:
 # a package that is required anywhere is required.
@@ -58,6 +61,8 @@ class Component:
     requirement: str | None = None
     """Declared range when no exact version is known (manifests without a lock)."""
     locations: tuple[Location, ...] = ()
+    licenses: tuple[str, ...] = ()
+    """License expressions the lockfile declares for this package, as written (SPDX where it is)."""
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -85,6 +90,9 @@ class ParseResult:
     components: tuple[Component, ...] = ()
     relationships: tuple[Relationship, ...] = ()
     issues: tuple[ParseIssue, ...] = ()
+    complete_set: bool = False
+    """The file names every package of its build (go.mod under module-graph pruning), so a
+    checksum file beside it (go.sum) adds hashes to those packages and no package of its own."""
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -86,3 +86,21 @@ def slashed(type_: str, full_name: str, version: str | None = None) -> str:
     """Types whose names are ``namespace/name`` (composer, github, swift hosts)."""
     namespace, _, name = full_name.rpartition("/")
     return purl(type_, name, version, namespace=namespace or None)
+
+
+def qualified(ref: str, source_kind: str, source_url: str | None) -> str:
+    """``ref`` told apart from the registry package of the same name and version.
+
+    A git copy gets the standard ``vcs_url`` qualifier and a tarball ``download_url``;
+    a path or workspace copy, which has no URL to give, ``source=<kind>``
+    (docs/cyclonedx-taxonomy.md).
+    """
+    p = PackageURL.from_string(ref)
+    quals = dict(p.qualifiers) if isinstance(p.qualifiers, dict) else {}
+    if source_kind == "vcs" and source_url:
+        quals["vcs_url"] = source_url
+    elif source_kind == "url" and source_url:
+        quals["download_url"] = source_url
+    else:
+        quals["source"] = source_kind
+    return purl(p.type, p.name, p.version, p.namespace, quals, p.subpath)

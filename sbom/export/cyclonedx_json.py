@@ -13,6 +13,8 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any
 
+from sbom import licenses
+from sbom.export.completeness import compositions, lifecycles
 from sbom.export.fields import (
     CDX_SCOPE,
     NS,
@@ -38,6 +40,8 @@ def _component(c: Component) -> dict[str, Any]:
         out["scope"] = CDX_SCOPE[c.scope]
     if c.hashes:
         out["hashes"] = [{"alg": h.alg, "content": h.value} for h in c.hashes]
+    if c.licenses:
+        out["licenses"] = licenses.cyclonedx(c.licenses)
     out["purl"] = c.purl
     refs = [{"url": u, "type": "distribution"} for u in f.distribution]
     if f.vcs:
@@ -71,6 +75,8 @@ def document(
     meta: dict[str, Any] = {}
     if not reproducible:
         meta["timestamp"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    if phases := lifecycles(inv):
+        meta["lifecycles"] = [{"phase": p} for p in phases]
     meta["tools"] = {"components": [tool(tool_version)]}
     meta["component"] = {"type": "application", "bom-ref": ROOT_REF, "name": root_name(inv)}
     props = [{"name": NS + "input", "value": f"{f.path} sha256:{f.sha256}"} for f in inv.files]
@@ -81,6 +87,10 @@ def document(
     doc["dependencies"] = [
         {"ref": ref, "dependsOn": deps} if deps else {"ref": ref}
         for ref, deps in dependency_map(inv).items()
+    ]
+    doc["compositions"] = [
+        {"aggregate": aggregate, "dependencies": refs}
+        for aggregate, refs in compositions(inv, ROOT_REF)
     ]
     return doc
 

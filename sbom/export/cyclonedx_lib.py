@@ -7,10 +7,12 @@ entry with a linear scan and ``validate()`` calls it once per component.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from types import MethodType
 from typing import Any
+from xml.dom.minidom import Document
 
 from cyclonedx.model import (
     ExternalReference,
@@ -26,12 +28,16 @@ from cyclonedx.model.component import Component as CdxComponent
 from cyclonedx.model.component import ComponentScope, ComponentType
 from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
 from cyclonedx.model.dependency import Dependable, Dependency
+from cyclonedx.model.license import DisjunctiveLicense, License, LicenseExpression
+from cyclonedx.model.lifecycle import LifecyclePhase, PredefinedLifecycle
 from cyclonedx.output import make_outputter
 from cyclonedx.schema import OutputFormat, SchemaVersion
 from defusedxml.minidom import parseString
 from packageurl import PackageURL
 from sortedcontainers import SortedSet
 
+from sbom import licenses
+from sbom.export.completeness import compositions, lifecycles
 from sbom.export.fields import (
     CDX_SCOPE,
     NS,
@@ -105,11 +111,23 @@ def _component(c: Component) -> CdxComponent:
         version=c.version,
         scope=ComponentScope(CDX_SCOPE[c.scope]) if c.scope else None,
         hashes=[HashType(alg=HashAlgorithm(h.alg), content=h.value) for h in c.hashes],
+        licenses=_licenses(c.licenses),
         purl=PackageURL.from_string(c.purl),
         external_references=refs,
         properties=[Property(name=n, value=v) for n, v in f.properties],
         evidence=evidence,
     )
+
+
+def _licenses(declared: tuple[str, ...]) -> list[License]:
+    out: list[License] = []
+    for choice in licenses.cyclonedx(declared):
+        if "expression" in choice:
+            out.append(LicenseExpression(choice["expression"]))
+        else:
+            lic = choice["license"]
+            out.append(DisjunctiveLicense(id=lic.get("id"), name=lic.get("name")))
+    return out
 
 
 def build_bom(inv: Inventory, reproducible: bool = False, tool_version: str | None = None) -> Any:
@@ -139,15 +157,47 @@ def build_bom(inv: Inventory, reproducible: bool = False, tool_version: str | No
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def to_xml(bom: Any) -> str:
+def to_xml(bom: Any, inv: Inventory | None = None) -> str:
     """A Bom as indented CycloneDX 1.6 XML, with XML-illegal characters shown as ``\\uXXXX``.
 
     The library's own indenting re-parses its output and fails on such characters, so
     the text is made well-formed first and indented afterwards, the same way (minidom).
+    With ``inv``, the compositions the library cannot write are added (after dependencies,
+    the schema's order).
     """
     raw = make_outputter(bom, OutputFormat.XML, SchemaVersion.V1_6).output_as_string()
     safe = _XML_ILLEGAL.sub(lambda m: f"\\u{ord(m.group()):04x}", raw)
-    return str(parseString(safe).toprettyxml(indent="  ")) + "\n"
+    dom = parseString(safe)
+    if inv is not None:
+        _add_compositions(dom, inv)
+    return str(dom.toprettyxml(indent="  ")) + "\n"
+
+
+def _add_compositions(dom: Document, inv: Inventory) -> None:
+    root = dom.documentElement
+    if root is None:
+        return
+    ns = root.namespaceURI
+    block = dom.createElementNS(ns, "compositions")
+    for aggregate, refs in compositions(inv, ROOT_REF):
+        comp = dom.createElementNS(ns, "composition")
+        agg = dom.createElementNS(ns, "aggregate")
+        agg.appendChild(dom.createTextNode(aggregate))
+        deps = dom.createElementNS(ns, "dependencies")
+        for ref in refs:
+            dep = dom.createElementNS(ns, "dependency")
+            dep.setAttribute("ref", ref)
+            deps.appendChild(dep)
+        comp.appendChild(agg)
+        comp.appendChild(deps)
+        block.appendChild(comp)
+    # The schema's order: metadata, components, services, externalReferences,
+    # dependencies, compositions, then the rest; so right after the last of those present.
+    before = ("metadata", "components", "services", "externalReferences", "dependencies")
+    nodes = list(root.childNodes)
+    last = max((i for i, n in enumerate(nodes) if n.nodeName in before), default=len(nodes) - 1)
+    following = nodes[last + 1] if last + 1 < len(nodes) else None
+    root.insertBefore(block, following)
 
 
 def render(
@@ -155,7 +205,16 @@ def render(
 ) -> str:
     """CycloneDX 1.6 XML or JSON through the library."""
     bom = build_bom(inv, reproducible, tool_version)
+    # The generation context, for the SBOM export only: the scan reports write their own.
+    bom.metadata.lifecycles = [
+        PredefinedLifecycle(LifecyclePhase(phase)) for phase in lifecycles(inv)
+    ]
     if fmt == "xml":
-        return to_xml(bom)
+        return to_xml(bom, inv)
     outputter = make_outputter(bom, OutputFormat.JSON, SchemaVersion.V1_6)
-    return str(outputter.output_as_string(indent=2)) + "\n"
+    doc = json.loads(outputter.output_as_string())
+    doc["compositions"] = [
+        {"aggregate": aggregate, "dependencies": refs}
+        for aggregate, refs in compositions(inv, ROOT_REF)
+    ]
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

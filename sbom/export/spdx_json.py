@@ -9,6 +9,8 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
+from sbom import licenses
+from sbom.export.completeness import lifecycles
 from sbom.export.fields import TOOL_NAME, dependency_map, root_name
 from sbom.model import Component, Inventory
 
@@ -47,6 +49,8 @@ def _package(c: Component, spdx_id: str) -> dict[str, Any]:
     ]
     if sums:
         pkg["checksums"] = sums
+    if expression := licenses.as_expression(c.licenses):
+        pkg["licenseDeclared"] = expression
     pkg["externalRefs"] = [
         {
             "referenceCategory": "PACKAGE-MANAGER",
@@ -100,6 +104,7 @@ def document(
             }
             for d in deps
         )
+    phases = lifecycles(inv)
     body = json.dumps([packages, rels], sort_keys=True).encode()
     # The namespace must be unique per document; in reproducible mode it derives from content.
     token = hashlib.sha256(body).hexdigest() if reproducible else os.urandom(16).hex()
@@ -112,6 +117,8 @@ def document(
         "creationInfo": {
             "created": _created(reproducible),
             "creators": [f"Tool: {TOOL_NAME}" + (f"-{tool_version}" if tool_version else "")],
+            # SPDX 2.3 has no field for the generation context; CycloneDX's phase names it.
+            **({"comment": f"lifecycle: {', '.join(phases)}"} if phases else {}),
         },
         "packages": packages,
         "relationships": rels,

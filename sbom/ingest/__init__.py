@@ -86,19 +86,25 @@ def _parse(data: bytes, path: str) -> tuple[str, Parsed]:
     return fmt, Parsed(ParseResult(issues=(issue,)))
 
 
-def ingest(data: bytes, path: str) -> Inventory:
-    """An SBOM document's bytes as an Inventory; problems become ParseIssues, never exceptions."""
+def ingest(data: bytes, path: str, root: str | None = None) -> Inventory:
+    """An SBOM document's bytes as an Inventory; problems become ParseIssues, never exceptions.
+
+    ``path`` is how evidence names the document (its file name, not where this machine
+    keeps it); ``root`` is the inventory's root, ``path`` by default.
+    """
+    root = path if root is None else root
     if len(data) > MAX_FILE_BYTES:
         message = f"document is {len(data)} bytes, over the {MAX_FILE_BYTES}-byte limit; skipped"
-        return Inventory(root=path, issues=(ParseIssue(path, None, message),))
+        return Inventory(root=root, issues=(ParseIssue(path, None, message),))
     fmt, parsed = _parse(data, path)
     count = len({c.purl for c in parsed.result.components})
     source = SourceFile(path, fmt, hashlib.sha256(data).hexdigest(), len(data), count)
-    return merge(path, [parsed.result], [source], metadata=parsed.metadata)
+    return merge(root, [parsed.result], [source], metadata=parsed.metadata)
 
 
 def ingest_file(path: str, max_bytes: int = MAX_FILE_BYTES) -> Inventory:
-    """Read and ingest one SBOM file within the core size limit."""
+    """Read and ingest one SBOM file within the core size limit; evidence names it by file name."""
+    name = os.path.basename(path) or path
     try:
         size = os.stat(path).st_size
         if size > max_bytes:
@@ -113,4 +119,4 @@ def ingest_file(path: str, max_bytes: int = MAX_FILE_BYTES) -> Inventory:
     if len(data) > max_bytes:  # grew between stat and read
         message = f"file is over the {max_bytes}-byte limit; skipped"
         return Inventory(root=path, issues=(ParseIssue(path, None, message),))
-    return ingest(data, path)
+    return ingest(data, name, root=path)

@@ -12,7 +12,7 @@ from typing import Any
 from packageurl import PackageURL
 
 from sbom import purl as purls
-from sbom.model import Component, Hash, ParseIssue, ParseResult, Relationship
+from sbom.model import Component, Hash, Location, ParseIssue, ParseResult, Relationship
 
 # purl types whose namespace is a distro, vendor or channel rather than part of the
 # package's own name: the ecosystem writes the bare name ("busybox", not "alpine/busybox").
@@ -198,3 +198,28 @@ def assemble(
     if direct:
         components = [replace(c, direct=c.purl in direct) for c in components]
     return ParseResult(tuple(components), tuple(sorted(rels)), tuple(issues))
+
+
+def located(
+    components: list[Component],
+    ref_purl: dict[str, str],
+    files: dict[str, str],
+    edges: list[tuple[str, str]],
+) -> list[Component]:
+    """Each package listed under a lockfile entry gains that file as a location.
+
+    ``files`` maps the entry's reference to the file name it stands for (Trivy's
+    "go.mod"), which says where in the scanned subject the package was declared.
+    """
+    where: dict[str, set[str]] = {}
+    for source, target in edges:
+        if source in files and target in ref_purl:
+            where.setdefault(ref_purl[target], set()).add(files[source])
+    if not where:
+        return components
+    return [
+        replace(c, locations=(*c.locations, *(Location(f) for f in sorted(where[c.purl]))))
+        if c.purl in where
+        else c
+        for c in components
+    ]

@@ -16,6 +16,7 @@ from sbom.ingest.common import (
     generic_purl,
     key_lines,
     line_of,
+    located,
     purl_info,
 )
 from sbom.loaders import load_json
@@ -31,6 +32,8 @@ _SOURCE_KINDS = frozenset({"registry", "vcs", "url", "path", "workspace"})
 _NS = "icts-scan:"
 # Entries of these types are not packages; without a purl there is nothing to enrich.
 _NOT_PACKAGES = frozenset({"file", "data", "cryptographic-asset"})
+# Trivy's lockfile entries ("go.mod", "Gemfile.lock"): an application of class lang-pkgs.
+_TRIVY_CLASS = "aquasecurity:trivy:Class"
 
 
 def check_spec(spec: Any, path: str, line: int | None = None) -> list[ParseIssue]:
@@ -67,6 +70,27 @@ def tool_names(metadata: dict[str, Any]) -> str:
         if isinstance(tool, dict) and as_str(tool.get("name"))
     ]
     return ", ".join(names)
+
+
+def role(node: dict[str, Any]) -> str:
+    """ "os" for the environment, "file" for an entry that stands for a file, else "package".
+
+    Trivy and Syft write the scanned operating system as a component, and Trivy each
+    lockfile as an ``application`` with neither purl nor version (``go.mod``) whose
+    dependsOn are its packages. Syft's binaries (busybox) are applications too, but
+    versioned: packages.
+    """
+    kind = node.get("type")
+    if kind == "operating-system":
+        return "os"
+    if as_str(node.get("purl")):
+        return "package"
+    trivy_file = any(
+        isinstance(p, dict) and p.get("name") == _TRIVY_CLASS and p.get("value") == "lang-pkgs"
+        for p in as_list(node.get("properties"))
+    )
+    unversioned = kind in ("application", "file") and not as_str(node.get("version"))
+    return "file" if unversioned or trivy_file else "package"
 
 
 def _component(
@@ -158,9 +182,23 @@ def from_document(
     root_refs = {r for n in walk([root]) if (r := as_str(n.get("bom-ref")))}
     components: list[Component] = []
     ref_purl: dict[str, str] = {}
+    environment: list[str] = []
+    files: dict[str, str] = {}  # bom-ref of a lockfile entry → the file it names
     for node in walk(as_list(doc.get("components"))):
         ref = as_str(node.get("bom-ref"))
         raw = as_str(node.get("purl"))
+        kind = role(node)
+        if kind != "package":
+            # Not a dependency: the environment, or a file whose packages hang under it.
+            # Either way part of what the document describes, so its edges start at the root.
+            if ref:
+                root_refs.add(ref)
+            name = as_str(node.get("name"))
+            if kind == "os" and name:
+                environment.append(" ".join(filter(None, (name, as_str(node.get("version"))))))
+            elif kind == "file" and name and ref:
+                files[ref] = name.lstrip("/") or name
+            continue
         line = lines.get(("bom-ref", ref)) if ref else None
         if line is None and raw:
             line = lines.get(("purl", raw))
@@ -177,6 +215,14 @@ def from_document(
     metadata = {"sbom.format": fmt, "sbom.specVersion": str(doc.get("specVersion") or "")}
     if tools := tool_names(meta):
         metadata["sbom.tool"] = tools
+    if environment:
+        metadata["sbom.environment"] = ", ".join(sorted(set(environment)))
+    phases = [
+        as_str(p.get("phase")) for p in as_list(meta.get("lifecycles")) if isinstance(p, dict)
+    ]
+    if any(phases):
+        metadata["sbom.lifecycles"] = ",".join(p for p in phases if p)
+    components = located(components, ref_purl, files, edges)
     if isinstance(root, dict):
         root_info = purl_info(raw) if (raw := as_str(root.get("purl"))) else None
         label = root_info.purl if root_info else as_str(root.get("name"))

@@ -15,6 +15,7 @@ from sbom.ingest.common import (
     generic_purl,
     key_lines,
     line_of,
+    located,
     purl_info,
 )
 from sbom.loaders import load_json
@@ -61,6 +62,30 @@ def _purl(pkg: dict[str, Any]) -> str | None:
         ):
             return as_str(ref.get("referenceLocator"))
     return None
+
+
+def role(spdx_id: str, pkg: dict[str, Any]) -> str:
+    """ "os" for the environment, "file" for a package entry that stands for a file, else "package".
+
+    Trivy writes the scanned operating system (purpose OPERATING-SYSTEM, or an
+    ``SPDXRef-OperatingSystem-`` id in older versions) and each lockfile (purpose
+    APPLICATION or an ``SPDXRef-Application-`` id, no purl, no version) as packages.
+    """
+    purpose = as_str(pkg.get("primaryPackagePurpose"))
+    if purpose == "OPERATING-SYSTEM" or spdx_id.startswith("SPDXRef-OperatingSystem-"):
+        return "os"
+    if _purl(pkg):
+        return "package"
+    trivy_file = spdx_id.startswith("SPDXRef-Application-")
+    unversioned = purpose in ("APPLICATION", "FILE") and not as_str(pkg.get("versionInfo"))
+    return "file" if trivy_file or unversioned else "package"
+
+
+def _file_name(pkg: dict[str, Any]) -> str | None:
+    """The file a lockfile entry names: older Trivy puts it in sourceInfo ("go.mod")."""
+    info = as_str(pkg.get("sourceInfo"))
+    name = info if info and " " not in info else as_str(pkg.get("name"))
+    return (name.lstrip("/") or name) if name else None
 
 
 def _component(
@@ -150,6 +175,19 @@ def from_document(
                 scope = _REVERSE[kind]
                 if scope and (a not in scopes or SCOPE_RANK[scope] < SCOPE_RANK[scopes[a]]):
                     scopes[a] = scope
+    environment: list[str] = []
+    files: dict[str, str] = {}
+    for spdx_id, pkg in packages.items():
+        kind = "package" if spdx_id in roots else role(spdx_id, pkg)
+        if kind == "package":
+            continue
+        # Not a dependency: part of what the document describes, so its edges start at the root.
+        roots.add(spdx_id)
+        name, version = as_str(pkg.get("name")), as_str(pkg.get("versionInfo"))
+        if kind == "os" and name:
+            environment.append(" ".join(filter(None, (name, version))))
+        elif kind == "file" and (file_name := _file_name(pkg)):
+            files[spdx_id] = file_name
     components: list[Component] = []
     ref_purl: dict[str, str] = {}
     for spdx_id, pkg in packages.items():
@@ -162,6 +200,9 @@ def from_document(
     metadata = {"sbom.format": fmt, "sbom.specVersion": str(doc.get("spdxVersion"))}
     if tools := _tools(doc):
         metadata["sbom.tool"] = tools
+    if environment:
+        metadata["sbom.environment"] = ", ".join(sorted(set(environment)))
+    components = located(components, ref_purl, files, edges)
     described = [packages[r] for r in sorted(roots) if r in packages]
     if described:
         root_purl = _purl(described[0])

@@ -18,6 +18,8 @@ _OTHER_SECTIONS = frozenset({"FileName", "SnippetSPDXID", "LicenseID"})
 _PACKAGE_FIELDS = {
     "PackageVersion": "versionInfo",
     "PackageDownloadLocation": "downloadLocation",
+    "PrimaryPackagePurpose": "primaryPackagePurpose",
+    "PackageSourceInfo": "sourceInfo",
 }
 
 

@@ -37,6 +37,12 @@ def register(sub: Any) -> None:
         "--no-git", action="store_true", help="walk the folder even inside a git work tree"
     )
     p.add_argument("--strict", action="store_true", help="exit 3 when any file could not be read")
+    p.add_argument(
+        "--check-minimum",
+        action="store_true",
+        help="say on stderr which SBOM minimum elements (CISA 2025 draft) the output carries, "
+        "per component count",
+    )
     p.set_defaults(run=run)
 
 
@@ -66,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     from scanner.commands import options
 
+    if args.check_minimum:
+        _check_minimum(text, inventory, args)
     options.print_issues(inventory.issues)
     print(
         f"icts-scan: {len(inventory.components)} components from {len(inventory.files)} files"
@@ -75,3 +83,21 @@ def run(args: argparse.Namespace) -> int:
     if args.strict and inventory.issues:
         return 3
     return 0
+
+
+def _check_minimum(text: str, inventory: Any, args: argparse.Namespace) -> None:
+    """Print the minimum-elements check of the document just written."""
+    import json
+
+    from sbom import minimum
+    from sbom.export import cyclonedx_json
+
+    if args.format == "spdx-json":
+        elements = minimum.check_spdx(json.loads(text))
+    elif args.format == "cyclonedx-json":
+        elements = minimum.check_cyclonedx(json.loads(text))
+    else:  # the XML document says what the JSON one says
+        elements = minimum.check_cyclonedx(cyclonedx_json.document(inventory, args.reproducible))
+    print("icts-scan: SBOM minimum elements (CISA 2025 draft):", file=sys.stderr)
+    for line in minimum.report(elements):
+        print(f"  {line}", file=sys.stderr)

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from sbom.model import Component, Inventory
+from sbom.model import FIRST_PARTY, Component, Inventory
 from scanner.enrich.context import Context
 from scanner.enrich.model import Coverage, Enriched, Fact, Provenance, SourceResult, SourceStatus
 
@@ -38,9 +38,21 @@ class LaterEnricher(Enricher, Protocol):
     ) -> SourceResult: ...
 
 
+# The project's own modules and toolchain packages are never looked up: a registry entry
+# of the same name would be someone else's package (and installed metadata the project's).
+FIRST_PARTY_SOURCE = "first-party"
+
+
 def _applies(enricher: Enricher, component: Component) -> bool:
+    if component.source_kind in FIRST_PARTY:
+        return False
     types = enricher.ECOSYSTEMS
     return "*" in types or component.ecosystem in types
+
+
+def _first_party(component: Component) -> SourceStatus:
+    reason = f"source-kind {component.source_kind}: not a published package; never looked up"
+    return SourceStatus(FIRST_PARTY_SOURCE, "skipped", reason)
 
 
 def _safe(fn: Callable[[], SourceResult], source: str) -> SourceResult:
@@ -94,6 +106,9 @@ def enrich(
     def second(c: Component, e: LaterEnricher) -> Callable[[], SourceResult]:
         return lambda: e.enrich_with(c, ctx, tuple(facts[c.purl]))
 
+    for c in comps:
+        if c.source_kind in FIRST_PARTY:
+            statuses[c.purl].append(_first_party(c))
     collect([(c, first(c, e), e.NAME) for c in comps for e in enrichers if _applies(e, c)])
     if later:
         collect([(c, second(c, e), e.NAME) for c in comps for e in later if _applies(e, c)])

@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -224,3 +225,23 @@ def test_not_applicable(make_ctx: Callable[..., Context], tree: Path) -> None:
     assert local_metadata.enrich(npm("ci-info", "4.4.0"), make_ctx()).status.status == (
         "not-applicable"
     )
+
+
+def test_first_party_components_are_never_looked_up(
+    tree: Path, make_ctx: Callable[..., Context]
+) -> None:
+    # ci-info is installed in the tree; as a workspace member (or an SDK package) it is the
+    # project's own code, so neither its installed metadata nor any registry is consulted.
+    member = replace(npm("ci-info", "4.4.0"), source_kind="workspace")
+    sdk = replace(pypi("six", "1.17.0"), source_kind="sdk")
+    out = enrich(
+        Inventory(root=str(tree), components=(member, sdk)),
+        ctx_at(make_ctx, tree),
+        [local_metadata],
+    )
+    for comp in (member, sdk):
+        prov = out.provenance[comp.purl]
+        assert not prov.facts and not prov.known
+        assert [s.source for s in prov.statuses] == ["first-party"]
+        assert prov.unknown_reasons[0].startswith("first-party: source-kind ")
+    assert out.coverage.by_source == {"first-party": {"skipped": 2}}

@@ -135,8 +135,11 @@ def test_golang_go_sum_full_hash_lines_only(corpus: Path) -> None:
     # /go.mod-only lines: read for version selection, never built.
     assert ("github.com/bytedance/gopkg", "v0.1.1") not in got
     assert ("cloud.google.com/go", "v0.26.0") not in got
-    # h1 is a hash of a file tree, not of a downloadable artifact: not recorded.
-    assert all(not c.hashes and c.direct is None for c in result.components)
+    # h1 (the module's content hash, base64) is written as SHA-256 hex, as cyclonedx-gomod does.
+    assert got[("github.com/bytedance/gopkg", "v0.1.4")].hashes == (
+        Hash("SHA-256", "a199d0c275fcd8a00859bef4df76c4c2dc6f4ea5dc60cc4305a431a392491d63"),
+    )
+    assert all(len(c.hashes) == 1 and c.direct is None for c in result.components)
 
 
 def test_golang_go_sum_keeps_every_version_and_skips_bad_lines(corpus: Path) -> None:

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sbom.ingest import detect, ingest, ingest_file, name_from_purl
-from sbom.model import Hash, Inventory, Relationship
+from sbom.model import Hash, Inventory, Location, Relationship
 from tests.conftest import corpus_root
 
 SBOMS = corpus_root() / "sboms"
@@ -33,7 +33,12 @@ SBOMS = corpus_root() / "sboms"
 #    <component> under the top-level <components>, plus distinct name@version of those without.
 #  * SPDX tag-value: awk over PackageName/SPDXID/PackageVersion/ExternalRef purl lines, leaving
 #    out the packages a "Relationship: SPDXRef-DOCUMENT DESCRIBES" line names.
-# Each count equals "purls" + "without purl" in sboms/SOURCES.md (repeated purls merge).
+# Entries that are no package are left out of both: the operating system (CycloneDX type
+# "operating-system"; SPDX purpose OPERATING-SYSTEM or an SPDXRef-OperatingSystem- id) and
+# purl-less lockfile entries (CycloneDX "application"/"file" without version or with
+# Trivy's class "lang-pkgs"; SPDX SPDXRef-Application- ids, purpose APPLICATION/FILE
+# without version). Each count equals "purls" + "without purl" in sboms/SOURCES.md
+# (repeated purls merge) less those entries.
 # In sbomqs.syft-cyclone.json one purl is malformed ("pkg-:golang/…"): that entry is kept
 # under a generic purl with a warning, which leaves the count as jq has it.
 _COUNTS = """
@@ -57,32 +62,33 @@ github-dependency-graph-spdx-json/tedg-dev__GitHub-SBOM-fetcher__tedg-dev-xplat_
 syft-cyclonedx-json/Najafov007__spring-petclinic__sbom.json 23
 syft-cyclonedx-json/interlynk-io__sbomqs__blogifier-dotnet-SBOM.json 300
 syft-cyclonedx-json/interlynk-io__sbomqs__sbomqs.syft-cyclone.json 17
-syft-cyclonedx-xml/google__osv-scanner__alpine.cdx.xml 16
-syft-cyclonedx-xml/google__osv-scanner__postgres-stretch.cdx.xml 137
+syft-cyclonedx-xml/google__osv-scanner__alpine.cdx.xml 15
+syft-cyclonedx-xml/google__osv-scanner__postgres-stretch.cdx.xml 136
 syft-spdx-json/anchore__scan-action__test_sbom.spdx.json 15
 syft-spdx-json/interlynk-io__sbomqs__sbomqs.syft-spdx.json 16
 syft-spdx-tv/anchore__syft__tag-value.spdx 3
 syft-spdx-tv/interlynk-io__sbomqs__sbomqs.syft-spdx.tv 16
-trivy-cyclonedx-json/DependencyTrack__dependency-track__bom-issue4455.json 22
-trivy-cyclonedx-json/aquasecurity__trivy__fluentd-multiple-lockfiles.cdx.json.golden 161
-trivy-cyclonedx-json/interlynk-io__sbomqs__sbomqs.trivy-cdx.json 16
-trivy-spdx-json/aquasecurity__trivy__julia-spdx.json.golden 4
-trivy-spdx-json/interlynk-io__sbomqs__sbomqs.trivy-spdx.json 16
-trivy-spdx-tv/aquasecurity__trivy__centos-7-spdx.txt 3
-trivy-spdx-tv/interlynk-io__sbomqs__sbomqs.trivy-spdx.tv 16
+trivy-cyclonedx-json/DependencyTrack__dependency-track__bom-issue4455.json 21
+trivy-cyclonedx-json/aquasecurity__trivy__fluentd-multiple-lockfiles.cdx.json.golden 160
+trivy-cyclonedx-json/interlynk-io__sbomqs__sbomqs.trivy-cdx.json 15
+trivy-spdx-json/aquasecurity__trivy__julia-spdx.json.golden 3
+trivy-spdx-json/interlynk-io__sbomqs__sbomqs.trivy-spdx.json 15
+trivy-spdx-tv/aquasecurity__trivy__centos-7-spdx.txt 2
+trivy-spdx-tv/interlynk-io__sbomqs__sbomqs.trivy-spdx.tv 15
 """
 # Dependency edges and direct dependencies, by jq over the same files: distinct
 # [source purl or "" for the root, target purl] pairs of .dependencies (CycloneDX), and
-# DEPENDS_ON relationships / those from the described package (SPDX).
+# DEPENDS_ON relationships / those from the described package (SPDX); an edge from an
+# entry left out above (the OS, a lockfile entry) counts as one from the root.
 _EDGES = """
 cyclonedx-maven-plugin-cyclonedx-json/Najafov007__spring-petclinic__bom.json 168 14
 cyclonedx-maven-plugin-cyclonedx-xml/Najafov007__spring-petclinic__bom.xml 168 14
 cyclonedx-npm-cyclonedx-json/CycloneDX__cyclonedx-node-npm__bom.1.5.json 65 2
 cyclonedx-gomod-cyclonedx-json/CycloneDX__cyclonedx-gomod__mod_minikube-v1.23.1.bom.json 594 74
-trivy-cyclonedx-json/aquasecurity__trivy__fluentd-multiple-lockfiles.cdx.json.golden 265 56
+trivy-cyclonedx-json/aquasecurity__trivy__fluentd-multiple-lockfiles.cdx.json.golden 264 82
 cyclonedx-py-cyclonedx-json/CycloneDX__cyclonedx-python__plain_regression-issue702_lock21_1.6.json.bin 95 1
 github-dependency-graph-spdx-json/tedg-dev__GitHub-SBOM-fetcher__tedg-dev-beatBot-sbom.json 311 17
-trivy-spdx-tv/aquasecurity__trivy__centos-7-spdx.txt 3 1
+trivy-spdx-tv/aquasecurity__trivy__centos-7-spdx.txt 2 2
 """
 _KINDS = {"json": "json", "xml": "xml", "tv": "tag-value"}
 
@@ -135,7 +141,9 @@ def test_corpus_sbom(rel: str) -> None:
     purls = {c.purl for c in inv.components}
     for comp in inv.components:
         assert comp.purl.startswith(f"pkg:{comp.ecosystem}/"), comp.purl
-        assert comp.name and comp.locations and all(loc.path == rel for loc in comp.locations)
+        assert comp.name and comp.locations and comp.locations[0].path == rel
+        # Further locations are files inside the scanned subject (Trivy's lockfile entries).
+        assert all(not loc.path.startswith("/") for loc in comp.locations)
     for rel_ in inv.relationships:
         assert rel_.target in purls and rel_.source in purls | {""}, rel_
     if rel in EDGES:
@@ -257,21 +265,23 @@ def test_spdx_qualifiers_distinguish_same_name() -> None:
     assert [(c.name, c.version) for c in julia] == [("A", "1.9.0"), ("B", "1.9.0"), ("B", "1.9.0")]
     a = next(c for c in julia if c.name == "A")
     assert any(r.source == a.purl and "pkg:julia/B@1.9.0" in r.target for r in inv.relationships)
-    # The lockfile node (Manifest.toml) has no purl: kept as generic, hung under the root.
-    assert Relationship("", "pkg:generic/Manifest.toml") in inv.relationships
+    # The lockfile node (Manifest.toml) is no package: it becomes where its packages were found.
+    assert "pkg:generic/Manifest.toml" not in inv.by_purl()
+    assert a.locations[1:] == (Location("Manifest.toml"),) and a.direct is True
 
 
 def test_spdx_tag_value_packages_edges_and_lines() -> None:
     rel = "trivy-spdx-tv/aquasecurity__trivy__centos-7-spdx.txt"
     inv = load(rel)
-    os_purl = "pkg:generic/centos@7.6.1810"
-    assert Relationship("", os_purl) in inv.relationships
+    # The operating system is the environment, not a package; what it holds hangs at the root.
+    assert inv.metadata["sbom.environment"] == "centos 7.6.1810"
+    assert "pkg:generic/centos@7.6.1810" not in inv.by_purl()
     openssl = next(c for c in inv.components if c.name == "openssl-libs")
     assert (
         openssl.purl
         == "pkg:rpm/centos/openssl-libs@1.0.2k-16.el7?arch=x86_64&distro=centos-7.6.1810&epoch=1"
     )
-    assert Relationship(os_purl, openssl.purl) in inv.relationships
+    assert Relationship("", openssl.purl) in inv.relationships
     line = openssl.locations[0].line
     assert (
         line is not None
@@ -292,7 +302,9 @@ def test_spdx_checksums_and_same_purl_twice() -> None:
 def test_purl_less_entries_become_generic() -> None:
     inv = load("syft-cyclonedx-xml/google__osv-scanner__alpine.cdx.xml")
     generic = sorted(c.purl for c in inv.components if c.ecosystem == "generic")
-    assert generic == ["pkg:generic/alpine@3.17.2", "pkg:generic/busybox@1.35.0"]
+    # busybox is a binary syft identified by CPE (an application with a version): a package.
+    assert generic == ["pkg:generic/busybox@1.35.0"]
+    assert inv.metadata["sbom.environment"] == "alpine 3.17.2"
     assert all(c.direct is None for c in inv.components)  # no dependency graph: unknown
 
 

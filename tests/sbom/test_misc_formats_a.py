@@ -587,12 +587,12 @@ def test_pubspec_lock_hosted_hash_and_sdk(corpus: Path) -> None:
     flutter = one(result, "flutter")
     assert (flutter.version, flutter.source_kind, flutter.requirement) == (
         None,
-        "path",
+        "sdk",
         "flutter >=3.24.0",
     )
     assert flutter.purl == "pkg:pub/flutter"
     macros = one(result, "_macros")  # a Dart SDK package with a real version of its own
-    assert (macros.version, macros.source_kind) == ("0.3.2", "path")
+    assert (macros.version, macros.source_kind) == ("0.3.2", "sdk")
     assert one(result, "dynamic_layouts").purl == "pkg:pub/dynamic_layouts@0.0.1%2B1"
 
 

@@ -25,7 +25,9 @@ def parse(text: str, path: str) -> ParseResult:
 
     purl type ``vcpkg`` (registered in the purl spec, 2026): no namespace, ``port_version``
     and ``repository_revision`` (the registry baseline commit) as qualifiers. An override
-    pins an exact version; ``version>=`` is only a minimum and stays the requirement. A
+    pins the exact version of a port *if* something depends on it; it adds no dependency
+    (vcpkg's rule), so an override of an undeclared port is no component. ``version>=``
+    is only a minimum and stays the requirement. A
     ``"host": true`` dependency is a tool for the build machine, so its scope is "dev";
     a feature's dependencies are optional.
     """
@@ -83,10 +85,7 @@ def parse(text: str, path: str) -> ParseResult:
 
     comps: list[Component] = []
     edges: list[Relationship] = []
-    # Overrides of ports not declared here pin transitive dependencies: components too, not direct.
-    for name in [*wanted, *(n for n in overrides if n not in wanted)]:
-        entry = wanted.get(name)
-        dep_scope, minimum = entry if entry else (None, None)
+    for name, (dep_scope, minimum) in wanted.items():
         version, port = overrides.get(name, (None, None))
         quals = {"repository_revision": baseline} if baseline else {}
         if port:
@@ -99,7 +98,7 @@ def parse(text: str, path: str) -> ParseResult:
                 name=name,
                 version=version,
                 scope=dep_scope,
-                direct=name in wanted,
+                direct=True,
                 requirement=f">={minimum}" if minimum and not version else None,
                 registries=next(
                     (urls for pattern, urls in registries if fnmatchcase(name, pattern)), ()
@@ -107,8 +106,7 @@ def parse(text: str, path: str) -> ParseResult:
                 locations=(Location(path, lines.get(name)),),
             )
         )
-        if name in wanted:
-            edges.append(Relationship("", ref))
+        edges.append(Relationship("", ref))
     return ParseResult(tuple(comps), tuple(edges), tuple(issues))
 
 

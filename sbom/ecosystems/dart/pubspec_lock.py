@@ -95,10 +95,10 @@ def _component(
     elif source == "path":
         kind, url = "path", str(info.get("path") or "") or None
     elif source == "sdk":
-        # SDK packages ship inside the Flutter/Dart SDK checkout, not from pub: local to the
-        # toolchain, pinned by the SDK constraint. Flutter's own packages declare no version,
-        # which pub writes as "0.0.0"; that is no version, not a release called 0.0.0.
-        kind = "path"
+        # SDK packages ship inside the Flutter/Dart SDK checkout, not from pub: part of the
+        # toolchain (never looked up on pub.dev), pinned by the SDK constraint. Flutter's own
+        # packages declare no version, which pub writes as "0.0.0": no version, not a release.
+        kind = "sdk"
         version = None if version == "0.0.0" else version
         constraint = sdks.get(str(desc))
         requirement = f"{desc} {constraint}" if isinstance(constraint, str) else None

@@ -76,10 +76,13 @@ def parse(text: str, path: str) -> ParseResult:
         for n, verb in unknown
     ]
     requires: list[tuple[str, str, bool, int]] = []
+    go_version: str | None = None
     excludes: set[tuple[str, str]] = set()
     # (old path, old version or None for every version) → (new path, new version or None, line)
     replaces: dict[tuple[str, str | None], tuple[str, str | None, int]] = {}
     for verb, args, comment, line in found:
+        if verb == "go" and args:
+            go_version = args[0]
         if verb == "require" or verb == "exclude":
             if len(args) != 2:
                 issues.append(
@@ -147,4 +150,18 @@ def parse(text: str, path: str) -> ParseResult:
         # Several old paths may be replaced by one module (kubeedge: Sirupsen/sirupsen logrus).
         comps[comp.purl] = comp if seen is None else merge_component(seen, comp)
     edges = tuple(Relationship("", ref) for ref, c in sorted(comps.items()) if c.direct)
-    return ParseResult(tuple(comps.values()), edges, tuple(issues))
+    return ParseResult(
+        tuple(comps.values()), edges, tuple(issues), complete_set=prunes_graph(go_version)
+    )
+
+
+def prunes_graph(go_version: str | None) -> bool:
+    """Go 1.17 and later list every module of the build in go.mod; older files do not.
+
+    Module-graph pruning: from 1.17 the require list names every module that provides a
+    package to the build (// indirect included), so it is the complete module set and
+    go.sum, which also keeps checksums for the tests of dependencies, only adds hashes.
+    """
+    major, _, rest = (go_version or "").partition(".")
+    minor = rest.split(".", 1)[0].split("rc", 1)[0].split("beta", 1)[0]
+    return major.isdigit() and minor.isdigit() and (int(major), int(minor)) >= (1, 17)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sbom import purl
+from sbom import hashes, purl
 from sbom.errors import ParseError
 from sbom.model import Component, Location, ParseIssue, ParseResult
 
@@ -11,14 +11,17 @@ TITLE = "go.sum"
 PATTERNS = ("go.sum",)
 SUPERSEDED_BY: tuple[str, ...] = ()
 
-# Which lines are components: "MODULE VERSION h1:..." records the hash of a module's
-# whole file tree, which Go writes only for modules whose content it downloaded to build
-# or test packages. "MODULE VERSION/go.mod h1:..." lines only say that the module's go.mod
-# was read during version selection (often for versions that lose), so they are skipped.
+# Which lines count: "MODULE VERSION h1:..." records the hash of a module's whole file tree,
+# which Go writes only for modules whose content it downloaded to build or test packages.
+# "MODULE VERSION/go.mod h1:..." lines only say that the module's go.mod was read during
+# version selection (often for versions that lose), so they are skipped. Beside a go.mod
+# of Go 1.17 or later (sbom.pairing) these components only lend their hashes to the
+# modules go.mod requires: go.sum also keeps checksums for the tests of dependencies.
 #
-# Why no Hash is recorded: h1 is SHA-256 over a sorted list of "sha256  path" lines of the
-# files in the module zip (golang.org/x/mod/sumdb/dirhash), not a digest of any file one
-# can download. Published as a CycloneDX SHA-256 it would fail every artifact check.
+# The hash: h1 is SHA-256 over a sorted list of "sha256  path" lines of the files in the
+# module zip (golang.org/x/mod/sumdb/dirhash), the module's content hash as the checksum
+# database serves it. It is written as a SHA-256 in hex, as cyclonedx-gomod does; it is
+# not the digest of a downloadable file (docs/cyclonedx-taxonomy.md says so).
 
 
 def parse(text: str, path: str) -> ParseResult:
@@ -38,11 +41,14 @@ def parse(text: str, path: str) -> ParseResult:
         module, version = fields[0], fields[1]
         if version.endswith("/go.mod") or (module, version) in comps:
             continue
+        h1 = fields[2].startswith("h1:")
+        digest = hashes.from_base64("sha256", fields[2][3:]) if h1 else None
         comps[(module, version)] = Component(
             purl=purl.golang(module, version),
             ecosystem="golang",
             name=module,
             version=version,
+            hashes=(digest,) if digest else (),
             locations=(Location(path, n),),
         )
     if issues and not good:

@@ -28,6 +28,9 @@ SUPERSEDED_BY: tuple[str, ...] = ()
 #   it, nothing ships it); test → dev; import (a BOM, read only for its versions) → dev.
 #   <optional>true</optional> turns required into optional. A system-scoped jar gets
 #   source_kind "path" with its <systemPath>.
+# - Reactor siblings (the project's own modules: its groupId and its version, as in
+#   <version>${project.version}</version>) are the project itself: source_kind
+#   "workspace", never looked up in a registry where a -SNAPSHOT is not even published.
 # - Plugins are left out: they are build tools whose versions usually come from parents.
 # - A version that is missing (managed by a parent POM), a range, LATEST/RELEASE, or
 #   made of properties this file does not define becomes version None with the text in
@@ -136,6 +139,7 @@ def parse(text: str, path: str) -> ParseResult:
         entries += [(e, None, True, more) for e in profile.iterfind(managed_path)]
     entries += [(e, None, True, repos) for e in root.iterfind(managed_path)]
 
+    own = (props.get("project.groupId"), _interpolate(props.get("project.version", ""), props))
     comps: dict[str, Component] = {}
     issues: list[ParseIssue] = []
     unresolved: dict[str, int | None] = {}
@@ -157,6 +161,7 @@ def parse(text: str, path: str) -> ParseResult:
                 unresolved.setdefault(name, line)
             version, requirement = None, version
         system_path = d["systemPath"] if d["scope"] == "system" else None
+        sibling = version is not None and (group, version) == own
         comp = Component(
             purl=purl.maven(group, artifact, version, d["type"], d["classifier"]),
             ecosystem="maven",
@@ -165,7 +170,7 @@ def parse(text: str, path: str) -> ParseResult:
             scope=scope,
             direct=direct,
             # A system-scoped jar is a file of the repository, not a registry download.
-            source_kind="path" if system_path else "registry",
+            source_kind="path" if system_path else "workspace" if sibling else "registry",
             source_url=system_path,
             registries=tuple(sorted(set(registries))),
             requirement=requirement,

@@ -9,6 +9,7 @@ from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from sbom import hashes, purl
+from sbom.licenses import declared
 from sbom.merge import merge_component
 from sbom.model import Component, Location, ParseIssue, ParseResult, Relationship, Scope, SourceKind
 
@@ -83,6 +84,7 @@ def component(
     ref: str | None = None,
     registry: str | None = None,
     requirement: str | None = None,
+    license: Any = None,
 ) -> Component:
     """An npm component (``ref``: its purl when already known); http(s) ``resolved`` URLs are
     recorded, and a registry tarball's URL names its registry (unless ``registry`` is given)."""
@@ -106,6 +108,7 @@ def component(
         source_url=source_url,
         requirement=requirement,
         locations=(Location(path, line),),
+        licenses=declared(license) if license else (),
     )
 
 

@@ -160,6 +160,7 @@ class _Lock:
             resolved=resolved,
             kind=kind,
             source_url=url,
+            license=meta.get("license"),  # npm 7+ copies package.json's SPDX expression
         )
         self.purls[loc] = comp.purl
         return comp

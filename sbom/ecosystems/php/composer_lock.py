@@ -7,6 +7,7 @@ from typing import Any
 
 from sbom import hashes, purl
 from sbom.errors import ParseError
+from sbom.licenses import declared as declared_licenses
 from sbom.lines import LineIndex
 from sbom.loaders import load_json
 from sbom.model import (
@@ -129,4 +130,5 @@ def _component(
         source_kind=kind,
         source_url=url,
         locations=(loc,),
+        licenses=declared_licenses(pkg.get("license")),
     )

@@ -46,8 +46,9 @@ def parse(text: str, path: str) -> ParseResult:
     index = LineIndex(text)
     starts = [index.line_of(i) for i in _table_offsets(text)]
     comps: list[Component] = []
-    by_name: dict[str, list[tuple[str, str]]] = {}
+    by_name: dict[str, list[tuple[str, str | None, str]]] = {}  # name → (version, source, purl)
     entries: list[tuple[str, dict[str, Any]]] = []
+    taken = _plain_owners(packages)
     for n, pkg in enumerate(packages):
         name, version = pkg.get("name"), pkg.get("version")
         if not isinstance(name, str) or not isinstance(version, str):
@@ -59,6 +60,11 @@ def parse(text: str, path: str) -> ParseResult:
         checksum = pkg.get("checksum") or v1_sums.get(f"{name} {version} ({src})")
         digest = hashes.from_hex("sha256", checksum) if isinstance(checksum, str) else None
         ref = purl.purl("cargo", name, version)
+        if taken.get((name, version), src) != src:
+            # One name and version from two sources (tikv: a workspace crate and the
+            # crates.io crate of the same name): two components, the registry one keeps the
+            # plain purl so that it is still looked up.
+            ref = purl.qualified(ref, kind, url)
         comps.append(
             Component(
                 purl=ref,
@@ -72,7 +78,7 @@ def parse(text: str, path: str) -> ParseResult:
                 locations=(Location(path, starts[n] if n < len(starts) else None),),
             )
         )
-        by_name.setdefault(name, []).append((version, ref))
+        by_name.setdefault(name, []).append((version, src if isinstance(src, str) else None, ref))
         entries.append((ref, pkg))
 
     edges: set[Relationship] = set()
@@ -88,13 +94,37 @@ def parse(text: str, path: str) -> ParseResult:
     return ParseResult(tuple(comps), tuple(edges))
 
 
-def _resolve(dep: str, by_name: dict[str, list[tuple[str, str]]]) -> str | None:
-    """``name``, ``name version`` or ``name version (source)`` → the purl it names."""
-    parts = dep.split(" ")
-    candidates = by_name.get(parts[0], [])
-    if len(parts) == 1:
-        return candidates[0][1] if len(candidates) == 1 else None
-    return next((ref for version, ref in candidates if version == parts[1]), None)
+def _plain_owners(packages: list[Any]) -> dict[tuple[Any, Any], Any]:
+    """(name, version) → the source whose package keeps the plain purl: a registry's first."""
+    owners: dict[tuple[Any, Any], Any] = {}
+    for pkg in packages:
+        key, src = (pkg.get("name"), pkg.get("version")), pkg.get("source")
+        if key not in owners or (_is_registry(src) and not _is_registry(owners[key])):
+            owners[key] = src
+    return owners
+
+
+def _is_registry(src: Any) -> bool:
+    return isinstance(src, str) and src.startswith(("registry+", "sparse+"))
+
+
+def _resolve(dep: str, by_name: dict[str, list[tuple[str, str | None, str]]]) -> str | None:
+    """``name``, ``name version`` or ``name version (source)`` → the purl it names.
+
+    Cargo adds the source only where one name and version has several; a path or
+    workspace crate has none to add, so ``name version`` then names the sourceless one.
+    """
+    name, _, rest = dep.partition(" ")
+    version, _, source = rest.partition(" ")
+    candidates = by_name.get(name, [])
+    if not version:
+        return candidates[0][2] if len(candidates) == 1 else None
+    same = [(src, ref) for v, src, ref in candidates if v == version]
+    if source:
+        return next((ref for src, ref in same if f"({src})" == source), None)
+    if len(same) > 1:
+        return next((ref for src, ref in same if src is None), same[0][1])
+    return same[0][1] if same else None
 
 
 def _table_offsets(text: str) -> list[int]:
