@@ -62,6 +62,11 @@ def pypi(name: str, version: str | None = None) -> str:
     return purl("pypi", pypi_name(name), version)
 
 
+def golang_ok(module: str) -> bool:
+    """Whether a module path can name a purl: no empty segment (``a//b``, a trailing ``/``)."""
+    return bool(module) and all(module.split("/"))
+
+
 def golang(module: str, version: str | None = None) -> str:
     """Go module path split at the last slash; a ``/vN`` major suffix stays the name."""
     namespace, _, name = module.rpartition("/")

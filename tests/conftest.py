@@ -6,6 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The same examples on every run: a fresh clone and CI see what the developer saw. Wider,
+# random fuzzing of the parsers is scripts/fuzz_parsers.py.
+settings.register_profile("repeatable", derandomize=True)
+settings.load_profile("repeatable")
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"

@@ -123,12 +123,20 @@ def parse(text: str, path: str) -> ParseResult:
             continue
         name, ver, url = module, version, None
         kind: SourceKind = "registry"
+        if not purl.golang_ok(module):
+            issues.append(ParseIssue(path, line, f"{NAME}: {module!r} is not a module path"))
+            continue
         locations: tuple[Location, ...] = (Location(path, line),)
         # A replacement of this exact version wins over one for every version (Go's rule).
         target = replaces.get((module, version)) or replaces.get((module, None))
         if target is not None:
             new, new_version, replace_line = target
             locations += (Location(path, replace_line),)
+            if new_version is not None and not purl.golang_ok(new):
+                issues.append(
+                    ParseIssue(path, replace_line, f"{NAME}: {new!r} is not a module path")
+                )
+                continue
             if new_version is not None:
                 name, ver = new, new_version  # what Go builds is the replacement module
             elif is_local_path(new):

@@ -41,6 +41,9 @@ def parse(text: str, path: str) -> ParseResult:
         module, version = fields[0], fields[1]
         if version.endswith("/go.mod") or (module, version) in comps:
             continue
+        if not purl.golang_ok(module):
+            issues.append(ParseIssue(path, n, f"{NAME}: {module!r} is not a module path"))
+            continue
         h1 = fields[2].startswith("h1:")
         digest = hashes.from_base64("sha256", fields[2][3:]) if h1 else None
         comps[(module, version)] = Component(

@@ -82,6 +82,11 @@ def parse(text: str, path: str) -> ParseResult:
         # Go records at the end so it can check the vendor tree; they are not modules.
         if not head.used or head.workspace or head.version is None:
             continue
+        if not purl.golang_ok(head.name):
+            issues.append(
+                ParseIssue(path, head.line, f"{NAME}: {head.name!r} is not a module path")
+            )
+            continue
         comp = Component(
             purl=purl.golang(head.name, head.version),
             ecosystem="golang",

@@ -97,11 +97,11 @@ def _fast(text: str, skip: frozenset[str], skip_depth: int) -> Any:
             if not rest:
                 skip_indent = indent
             continue
+        if rest[:1] == " " or rest[-1:] == " ":
+            rest = rest.strip()
         if not rest:
             pending, pending_indent = key, indent
             continue
-        if rest[0] == " " or rest[-1] == " ":
-            rest = rest.strip()
         c = rest[0]
         if c in _QUOTED_OR_SPECIAL or " #" in rest or ": " in rest:
             cont[key] = _scalar(rest)

@@ -98,7 +98,11 @@ def _plain_owners(packages: list[Any]) -> dict[tuple[Any, Any], Any]:
     """(name, version) → the source whose package keeps the plain purl: a registry's first."""
     owners: dict[tuple[Any, Any], Any] = {}
     for pkg in packages:
+        if not isinstance(pkg, dict):
+            continue
         key, src = (pkg.get("name"), pkg.get("version")), pkg.get("source")
+        if not all(isinstance(k, (str, type(None))) for k in key):
+            continue  # not a package entry; the parse loop reports it
         if key not in owners or (_is_registry(src) and not _is_registry(owners[key])):
             owners[key] = src
     return owners
