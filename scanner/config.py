@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sbom.errors import ParseError
 from sbom.loaders import load_toml
+from scanner.net.durations import parse_duration
 from scanner.net.endpoints import ENDPOINTS
 
 PROFILES = ("icts", "connected-vehicles", "bulk-data")
@@ -31,6 +32,11 @@ class Config:
     offline: bool = False
     endpoints: Mapping[str, str] = field(default_factory=dict)
     waivers: tuple[Mapping[str, Any], ...] = ()
+    negative_ttl: float | None = None
+    """Seconds a "not found" answer is believed (None: the client's default, a day)."""
+    tree_endpoints: bool = False
+    """``endpoints`` came from the scanned tree and the operator trusts them for lookups
+    (never for credentials); see ``tree_endpoints()``."""
 
 
 # key → (type check, description) for error messages. Waivers are validated by the policy
@@ -43,6 +49,7 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "offline": (bool, "true or false"),
     "endpoints": (dict, "a table of source = base URL"),
     "waivers": (list, "an array of tables"),
+    "negative-ttl": ((int, float, str), "seconds, or a duration such as 12h or 1d"),
 }
 
 
@@ -110,6 +117,12 @@ def _validate(path: str, prefix: str, table: dict[str, Any]) -> Config:
     for name in ("include", "exclude"):
         if not all(isinstance(p, str) for p in table.get(name, [])):
             raise ConfigError(f"{path}: {prefix}{name} must be a list of strings")
+    negative_ttl = None
+    if "negative-ttl" in table:
+        try:
+            negative_ttl = parse_duration(table["negative-ttl"])
+        except ValueError as exc:
+            raise ConfigError(f"{path}: {prefix}negative-ttl: {exc}") from None
     waivers = table.get("waivers", [])
     if not all(isinstance(w, dict) for w in waivers):
         raise ConfigError(f"{path}: {prefix}waivers must be an array of tables ([[...waivers]])")
@@ -122,4 +135,35 @@ def _validate(path: str, prefix: str, table: dict[str, Any]) -> Config:
         offline=bool(table.get("offline", False)),
         endpoints=dict(endpoints),
         waivers=tuple(waivers),
+        negative_ttl=negative_ttl,
     )
+
+
+def tree_endpoints(cfg: Config, root: str | None, trust: bool) -> tuple[Config, str | None]:
+    """The policy with an ``[endpoints]`` table from the scanned tree dropped, unless trusted.
+
+    A policy file inside the scanned tree (or the git work tree around it) was written by
+    whoever wrote the tree: it may not choose the hosts that lookups go to unless the operator
+    says so (``trust``), and even then its endpoints never receive credentials. Returns the
+    policy and a line for stderr saying what was done (None when there was nothing to do).
+    """
+    if not cfg.endpoints or cfg.path is None or root is None or not _in_tree(cfg.path, root):
+        return cfg, None
+    which = ", ".join(sorted(cfg.endpoints))
+    if trust:
+        note = f"using [endpoints] ({which}) of {cfg.path}, a policy in the scanned tree "
+        note += "(--trust-tree-endpoints); no credentials are sent to them"
+        return replace(cfg, tree_endpoints=True), note
+    note = f"ignoring [endpoints] ({which}) of {cfg.path}: a policy in the scanned tree may "
+    note += "not redirect lookups (--trust-tree-endpoints to use them)"
+    return replace(cfg, endpoints={}), note
+
+
+def _in_tree(path: str, root: str) -> bool:
+    top = probe = os.path.realpath(root)
+    while os.path.dirname(probe) != probe:  # the work tree around root, when there is one
+        if os.path.exists(os.path.join(probe, ".git")):
+            top = probe
+            break
+        probe = os.path.dirname(probe)
+    return os.path.commonpath([top, os.path.realpath(path)]) == top

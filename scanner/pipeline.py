@@ -37,6 +37,8 @@ class ScanRequest:
     """Read the scanned repository's own history; None: only when the tree is discovered here."""
     progress: Callable[[int, int], None] | None = None
     """Called as enrichment lookups finish, (done, total), from worker threads."""
+    max_time: float | None = None
+    """Seconds for all lookups; what is not looked up by then stays unknown ("deadline")."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,21 @@ def _filter(inv: Inventory, include: tuple[str, ...], exclude: tuple[str, ...]) 
     return replace(inv, components=tuple(comps), relationships=rels, files=files)
 
 
+def _unasked(enriched: Enriched) -> str:
+    """How many components a rate limit or the deadline left with a source unasked."""
+    counts = [
+        (
+            sum(
+                1 for p in enriched.provenance.values() if any(s.status == what for s in p.statuses)
+            ),
+            what,
+        )
+        for what in ("rate-limited", "deadline")
+    ]
+    said = {"rate-limited": "rate-limited", "deadline": "not looked up by the deadline"}
+    return "".join(f"; {n} {said[what]}" for n, what in counts if n)
+
+
 def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
     """Run every stage; failures of sources are recorded, never raised."""
     from scanner.enrich.context import open_context
@@ -149,9 +166,12 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
     if request.network or request.offline:
         ctx = open_context(
             endpoints=cfg.endpoints,
+            tree_endpoints=cfg.tree_endpoints,
             offline=request.offline or cfg.offline,
             root=None if request.sbom else request.path,
             verify=request.verify,
+            max_time=request.max_time,
+            negative_ttl=cfg.negative_ttl,
         )
         try:
             enriched = enrich(inventory, ctx, ENRICHERS, LATER, progress=request.progress)
@@ -160,6 +180,7 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
         cov = enriched.coverage
         status = "ok" if cov.known == cov.components else "partial"
         detail = f"provenance known for {cov.known} of {cov.components} components"
+        detail += _unasked(enriched)
     else:
         enriched = Enriched()
         status, detail = "skipped", "no provenance lookups (--no-network)"

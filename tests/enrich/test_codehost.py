@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 import pytest
@@ -20,7 +21,9 @@ HERE = ENRICH_FIXTURES / "codehost"
 GH, GL = HERE / "github", HERE / "gitlab"
 PACKUMENT = ENRICH_FIXTURES / "npm" / "@acme%2fwidget.json"
 TOKEN = "ghp_" + "T0kenValue" * 4
-RATE_LIMITED = {"x-ratelimit-limit": "60", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1"}
+# The quota resets in an hour: longer than a scan waits, so the host is paused for the scan.
+RESET = str(int(time.time()) + 3600)
+RATE_LIMITED = {"x-ratelimit-limit": "60", "x-ratelimit-remaining": "0", "x-ratelimit-reset": RESET}
 
 
 def action(owner: str, repo: str) -> Component:
@@ -250,10 +253,11 @@ def test_rate_limit_then_later_repositories_are_skipped(
     server.route("/repos/acme/widget", reply)
     ctx = make_ctx()
     first = codehost.enrich(action("acme", "widget"), ctx)
-    assert first.status.status == "error"
+    assert first.status.status == "rate-limited"
     assert first.status.reason.startswith("rate limited (set GITHUB_TOKEN)")
     later = codehost.enrich(action("other", "repo"), ctx)
-    assert later.status.status == "skipped" and "rate limited" in later.status.reason
+    # The host is paused for every source: later lookups fail fast, unasked.
+    assert later.status.status == "rate-limited" and "rate limited" in later.status.reason
     assert server.hits("/repos/other/repo") == 0
     assert server.hits("/repos/acme/widget") == 1
 
@@ -314,7 +318,7 @@ def test_token_is_sent_but_never_recorded(
         codehost.enrich(action("acme", repo), ctx) for repo in ("widget", "five", "away", "quota")
     ]
     assert results[0].status.status == "ok"
-    assert [r.status.status for r in results[1:]] == ["error", "error", "error"]
+    assert [r.status.status for r in results[1:]] == ["error", "error", "rate-limited"]
     # With a token the hint to set one is not given.
     assert results[3].status.reason.startswith("rate limited: ")
     assert all(s.headers.get("authorization") == f"Bearer {TOKEN}" for s in server.requests)

@@ -197,11 +197,12 @@ def test_rate_limit_then_later_repositories_are_skipped(
     ctx = make_ctx()
     comp, prior = with_repo("w", "https://gitee.com/acme-oss/widget")
     first = codehost.enrich_with(comp, ctx, prior)
-    assert first.status.status == "error"
+    assert first.status.status == "rate-limited"
     assert first.status.reason.startswith("rate limited (set GITEE_TOKEN)")
     comp, prior = with_repo("x", "https://gitee.com/other/repo")
     later = codehost.enrich_with(comp, ctx, prior)
-    assert later.status.status == "skipped" and "gitee was rate limited" in later.status.reason
+    # The host is paused for every source: later lookups fail fast, unasked.
+    assert later.status.status == "rate-limited" and "rate limited" in later.status.reason
     assert server.hits("/repos/other/repo") == 0
     assert server.hits("/repos/acme-oss/widget") == 1
 
@@ -221,7 +222,7 @@ def test_token_is_sent_in_a_header_and_never_recorded(
         comp, prior = with_repo(repo, f"https://gitee.com/acme-oss/{repo}")
         results.append(codehost.enrich_with(comp, ctx, prior))
     assert results[0].status.status == "ok"
-    assert [r.status.status for r in results[1:]] == ["error", "error", "error"]
+    assert [r.status.status for r in results[1:]] == ["error", "error", "rate-limited"]
     assert "redirect to another host refused" in results[2].status.reason
     # With a token the hint to set one is not given.
     assert results[3].status.reason.startswith("rate limited: ")

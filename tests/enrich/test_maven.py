@@ -139,7 +139,7 @@ def test_rate_limit_is_waited_out(server: LoopbackServer, make_ctx: Callable[...
     assert result.status.status == "ok" and server.hits(GADGET) == 2
     server.route(WIDGET, Reply(status=429, headers={"Retry-After": "3600"}))
     slow = maven.enrich(artifact("org.example:widget", "1.4.0"), make_ctx())
-    assert slow.status.status == "error" and "rate limited" in slow.status.reason
+    assert slow.status.status == "rate-limited" and "rate limited" in slow.status.reason
 
 
 def test_parent_failure_keeps_child_facts_and_says_so(
