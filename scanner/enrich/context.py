@@ -45,9 +45,14 @@ class Context:
     verify_offline: bool = False
     """Use sigstore's shipped or cached trust root; never refresh it over TUF."""
 
+    _bases: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
     def base(self, source: str) -> str:
         """Base URL of a network source: config, then environment, then the default table."""
-        return base_url(source, self.endpoints, self.environ)
+        url = self._bases.get(source)
+        if url is None:  # settled once per scan: every lookup asks
+            url = self._bases[source] = base_url(source, self.endpoints, self.environ)
+        return url
 
     def token(self, name: str) -> str | None:
         """A credential from the environment (never logged, never cached)."""

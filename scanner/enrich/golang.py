@@ -95,6 +95,8 @@ def enrich(component: Component, ctx: Context) -> SourceResult:
         problems.append(FetchError("", f"not a Go module version: {version[:100]}"))
     elif version:
         doc = ctx.client.get_json(info_url(ctx, module, version), source="goproxy")
+        if not isinstance(doc, FetchError) and not isinstance(doc.data, dict):
+            doc = FetchError(doc.fetched.url, "not a .info document (a JSON object)")
         proxy_knows = not isinstance(doc, FetchError)
         if isinstance(doc, FetchError):
             problems.append(doc)

@@ -14,7 +14,7 @@ from scanner.net import redact as _redact
 from scanner.net.answers import Answers, from_entry
 from scanner.net.cache import Cache, request_key
 from scanner.net.deadline import Deadline
-from scanner.net.flights import Flights
+from scanner.net.flights import Flights, RecentDocs
 from scanner.net.results import (
     USER_AGENT,
     Fetched,
@@ -72,6 +72,7 @@ class HttpClient:
         self._transport_: Transport | None = None
         self._workers = Workers(self.settings.workers)
         self._flights = Flights()
+        self._recent = RecentDocs()
         self._answers = Answers(self.settings, cache, self._flights, clock, self._count)
         _redact.install_log_redaction()
 
@@ -187,7 +188,16 @@ class HttpClient:
         redirect_hosts: Collection[str] = (),
         use_cache: bool = True,
     ) -> JsonDoc | FetchError:
-        """fetch() then decode_json(); a body that is not JSON is dropped from the cache."""
+        """fetch() then decode_json(); a body that is not JSON is dropped from the cache.
+
+        The document is shared with later callers of the same request in this scan: they
+        must not change it (sources never do).
+        """
+        key = request_key(method, url, headers, body)
+        recent = self._recent.get(key) if use_cache else None
+        if recent is not None:
+            self._count("parsed_hit")
+            return recent
         result = self.fetch(
             url,
             source=source,
@@ -202,7 +212,9 @@ class HttpClient:
             return result
         doc = decode_json(result)
         if isinstance(doc, FetchError) and use_cache:
-            self._answers.forget(request_key(method, url, headers, body), doc)
+            self._answers.forget(key, doc)
+        elif use_cache and isinstance(doc, JsonDoc) and not result.stale:
+            self._recent.put(key, doc)
         return doc
 
     def pending(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 
-from scanner.net.results import Fetched, FetchError
+from scanner.net.results import Fetched, FetchError, JsonDoc
 
 Result = Fetched | FetchError
 
@@ -62,3 +63,37 @@ class Flights:
         """Remember `result` for the rest of the scan."""
         with self._lock:
             self._kept[key] = result
+
+
+class RecentDocs:
+    """The last parsed JSON documents, so that sources reading one document (npm and
+    npm-provenance share the packument) parse it once. Bounded by their bodies' size."""
+
+    def __init__(self, max_bytes: int = 32 * 1024 * 1024, max_docs: int = 256) -> None:
+        self._lock = threading.Lock()
+        self._docs: OrderedDict[str, JsonDoc] = OrderedDict()
+        self._bytes = 0
+        self._max_bytes, self._max_docs = max_bytes, max_docs
+
+    def get(self, key: str) -> JsonDoc | None:
+        """The document parsed for `key`, if still kept."""
+        with self._lock:
+            doc = self._docs.get(key)
+            if doc is not None:
+                self._docs.move_to_end(key)
+            return doc
+
+    def put(self, key: str, doc: JsonDoc) -> None:
+        """Keep `doc`, dropping the oldest ones beyond the bounds."""
+        size = len(doc.fetched.body)
+        if size > self._max_bytes // 4:
+            return  # one huge document would push out everything else
+        with self._lock:
+            old = self._docs.pop(key, None)
+            self._bytes += size - (len(old.fetched.body) if old else 0)
+            self._docs[key] = doc
+            while self._docs and (
+                self._bytes > self._max_bytes or len(self._docs) > self._max_docs
+            ):
+                _, dropped = self._docs.popitem(last=False)
+                self._bytes -= len(dropped.fetched.body)

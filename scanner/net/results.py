@@ -85,6 +85,13 @@ class HttpSettings:
     trust_env: bool = True  # proxies and CA bundles from the environment
 
 
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"non-standard JSON constant {name}")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constants)
+
+
 def decode_json(fetched: Fetched) -> JsonDoc | FetchError:
     """Parse a body as strict UTF-8 JSON; anything else is a FetchError with the reason."""
     if not fetched.body.strip():
@@ -94,10 +101,7 @@ def decode_json(fetched: Fetched) -> JsonDoc | FetchError:
     except UnicodeDecodeError as exc:
         return FetchError(fetched.url, f"invalid UTF-8 in JSON body at byte {exc.start}")
 
-    def no_constants(name: str) -> Any:
-        raise ValueError(f"non-standard JSON constant {name}")
-
     try:
-        return JsonDoc(fetched, json.loads(text, parse_constant=no_constants))
+        return JsonDoc(fetched, _DECODER.decode(text))
     except (ValueError, RecursionError) as exc:
         return FetchError(fetched.url, f"malformed JSON: {str(exc)[:200]}")

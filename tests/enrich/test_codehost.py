@@ -230,15 +230,6 @@ def test_components_without_a_code_host_repository(make_ctx: Callable[..., Conte
     assert other.status == "not-applicable" and "bitbucket.org/o/r" in other.reason
 
 
-def test_missing_repository_is_not_found(
-    server: LoopbackServer, make_ctx: Callable[..., Context]
-) -> None:
-    server.route("/repos/acme/gone", Reply(status=404, body=b'{"message": "Not Found"}'))
-    result = codehost.enrich(action("acme", "gone"), make_ctx())
-    assert (result.status.status, result.facts) == ("not-found", ())
-    assert "github.com/acme/gone" in result.status.reason
-
-
 @pytest.mark.parametrize(
     "reply",
     [
@@ -286,25 +277,6 @@ def test_server_errors_and_broken_bodies(
     assert not any("admin" in s.path for s in server.requests)
 
 
-def test_profile_failure_keeps_the_owner_fact(
-    server: LoopbackServer, make_ctx: Callable[..., Context]
-) -> None:
-    server.route("/repos/acme/widget", Reply.file(GH / "repo-acme-widget.json"))
-    server.route("/orgs/acme", Reply(status=500))
-    result = codehost.enrich(action("acme", "widget"), make_ctx())
-    assert result.status.status == "error" and "github:acme profile" in result.status.reason
-    assert {f.kind for f in result.facts} == {"host-owner", "host-owner-type"}
-
-
-def test_redirect_to_another_host_is_refused(
-    server: LoopbackServer, make_ctx: Callable[..., Context]
-) -> None:
-    server.route("/repos/acme/widget", Reply.redirect("http://elsewhere.invalid/repos/acme/widget"))
-    result = codehost.enrich(action("acme", "widget"), make_ctx())
-    assert result.status.status == "error"
-    assert "redirect to another host refused" in result.status.reason
-
-
 def test_token_is_sent_but_never_recorded(
     server: LoopbackServer, make_ctx: Callable[..., Context], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -324,21 +296,6 @@ def test_token_is_sent_but_never_recorded(
     assert all(s.headers.get("authorization") == f"Bearer {TOKEN}" for s in server.requests)
     texts = [caplog.text] + [repr(r) for r in results]
     assert not [t for t in texts if TOKEN in t or TOKEN[4:] in t]
-
-
-def test_offline_answers_from_the_cache_only(
-    server: LoopbackServer, make_ctx: Callable[..., Context]
-) -> None:
-    route_acme(server)
-    assert codehost.enrich(action("acme", "widget"), make_ctx()).status.status == "ok"
-    hits = len(server.requests)
-    offline = make_ctx(offline=True)
-    cached = codehost.enrich(action("acme", "widget"), offline)
-    assert cached.status.status == "ok"
-    assert ("host-location", "Springfield", "self-declared", "github:acme") in facts_of(cached)
-    missing = codehost.enrich(action("acme", "other"), offline)
-    assert (missing.status.status, missing.facts) == ("offline", ())
-    assert len(server.requests) == hits
 
 
 @pytest.mark.parametrize(

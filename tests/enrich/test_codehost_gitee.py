@@ -139,16 +139,6 @@ def test_unknown_namespace_type_is_not_guessed(
     assert [s.path for s in server.requests] == ["/repos/odd/thing"]
 
 
-def test_missing_repository_is_not_found(
-    server: LoopbackServer, make_ctx: Callable[..., Context]
-) -> None:
-    server.route("/repos/acme-oss/gone", Reply(status=404, body=b'{"message": "Not Found"}'))
-    comp, prior = with_repo("g", "https://gitee.com/acme-oss/gone")
-    result = codehost.enrich_with(comp, make_ctx(), prior)
-    assert (result.status.status, result.facts) == ("not-found", ())
-    assert "gitee.com/acme-oss/gone" in result.status.reason
-
-
 def test_server_error_and_hostile_bodies(
     server: LoopbackServer, make_ctx: Callable[..., Context]
 ) -> None:
@@ -169,17 +159,6 @@ def test_server_error_and_hostile_bodies(
     assert "JSON object" in reasons["list"]
     assert "namespace" in reasons["evil"]
     assert not any("admin" in s.path for s in server.requests)
-
-
-def test_profile_failure_keeps_the_owner_fact(
-    server: LoopbackServer, make_ctx: Callable[..., Context]
-) -> None:
-    server.route("/repos/acme-oss/widget", Reply.file(HERE / "repo-acme-oss-widget.json"))
-    server.route("/orgs/acme-oss", Reply(status=500))
-    comp, prior = with_repo("w", "https://gitee.com/acme-oss/widget")
-    result = codehost.enrich_with(comp, make_ctx(), prior)
-    assert result.status.status == "error" and "gitee:acme-oss profile" in result.status.reason
-    assert {f.kind for f in result.facts} == {"host-owner", "host-owner-type"}
 
 
 @pytest.mark.parametrize(
@@ -231,19 +210,3 @@ def test_token_is_sent_in_a_header_and_never_recorded(
     assert not any(TOKEN in s.path or "access_token" in s.path for s in server.requests)
     texts = [caplog.text] + [repr(r) for r in results]
     assert not [t for t in texts if TOKEN in t or TOKEN[4:] in t]
-
-
-def test_offline_answers_from_the_cache_only(
-    server: LoopbackServer, make_ctx: Callable[..., Context]
-) -> None:
-    route_acme(server)
-    comp, prior = with_repo("w", "https://gitee.com/acme-oss/widget")
-    assert codehost.enrich_with(comp, make_ctx(), prior).status.status == "ok"
-    hits = len(server.requests)
-    cached = codehost.enrich_with(comp, make_ctx(offline=True), prior)
-    assert cached.status.status == "ok"
-    assert ("host-location", "Springfield", "self-declared", "gitee:acme-oss") in facts_of(cached)
-    comp, prior = with_repo("m", "https://gitee.com/acme-oss/other")
-    missing = codehost.enrich_with(comp, make_ctx(offline=True), prior)
-    assert (missing.status.status, missing.facts) == ("offline", ())
-    assert len(server.requests) == hits
