@@ -84,10 +84,14 @@ class Transport:
             if not isinstance(outcome, Retry):
                 return outcome
             wait = outcome.retry_after
-            if wait is not None and wait > min(cfg.retry_after_cap, self._deadline.left()):
-                gate.pause(wait)  # later requests to the host, from any source, fail fast
-                reason = too_long(outcome, wait, cfg)
-                return FetchError(safe_url, reason, outcome.status, "rate-limited")
+            if wait is not None:
+                # The host asked: every request to it waits, from any source, or (when the
+                # pause is longer than the scan can wait) fails fast without being sent.
+                log.info("%s asked to wait %.1f s (%s)", host, wait, safe_url)
+                gate.pause(wait)
+                if wait > min(cfg.retry_after_cap, self._deadline.left()):
+                    reason = too_long(outcome, wait, cfg)
+                    return FetchError(safe_url, reason, outcome.status, "rate-limited")
             limited = outcome.status in (403, 429)  # 403 only comes back here as a rate limit
             kind: ErrorKind = "rate-limited" if limited else ""
             delay = wait
@@ -97,10 +101,7 @@ class Transport:
                 tries = attempt + 1
                 reason = f"{outcome.reason} (gave up after {tries} attempt{'s' * (tries > 1)})"
                 return FetchError(safe_url, reason, outcome.status, kind)
-            if wait is not None:
-                log.info("%s asked to wait %.1f s (%s)", host, wait, safe_url)
-                gate.pause(wait)  # the whole host waits, not only this request
-            else:
+            if wait is None:
                 log.debug("retrying %s in %.2f s: %s", safe_url, delay, outcome.reason)
                 self._sleep(delay)
             attempt += 1

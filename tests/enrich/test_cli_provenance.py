@@ -126,3 +126,23 @@ def test_tokens_never_go_to_an_endpoint_the_tree_names(
     assert main(["provenance", str(project), "--no-cache"]) == 0
     asked = [r for r in server.requests if r.path == "/repos/acme/widget"]
     assert asked and asked[-1].headers["authorization"] == f"Bearer {tokens['GITHUB_TOKEN']}"
+
+
+def test_max_time_reports_what_was_not_looked_up(
+    project: Path, capsys: pytest.CaptureFixture[str], server: LoopbackServer
+) -> None:
+    slow = Reply.file(ENRICH_FIXTURES / "npm" / "@acme%2fwidget.json", delay=2.0)
+    server.route("/@acme%2Fwidget", slow)
+    argv = ["--no-cache", "--max-time", "0.5"]
+    assert main(["provenance", str(project), *argv]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    statuses = {s["source"]: s for s in doc["components"][0]["statuses"]}
+    assert statuses["npm"]["status"] == "deadline"
+    assert statuses["npm"]["reason"].startswith("deadline: ")
+    assert doc["coverage"]["by_source"]["npm"] == {"deadline": 1}
+    # The scan still reports, and its enrichment stage says why provenance stayed unknown.
+    report = project.parent / "report.json"
+    main(["scan", str(project), "--max-time", "0.5", "--report", f"json={report}"])
+    stages = {s["name"]: s for s in json.loads(report.read_text())["stages"]}
+    assert "1 not looked up by the deadline" in stages["enrichment"]["detail"]
+    assert main(["provenance", str(project), "--max-time", "soon"]) == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
@@ -14,6 +15,7 @@ from scanner.enrich import codehost, npm
 from scanner.enrich.context import Context
 from scanner.enrich.model import Fact, SourceResult
 from scanner.enrich.run import enrich
+from scanner.net.endpoints import endpoint
 from tests.enrich.conftest import ENRICH_FIXTURES
 from tests.loopback import LoopbackServer, Reply
 
@@ -326,3 +328,21 @@ def test_identities_that_name_a_repository(
     result = codehost.enrich(comp, make_ctx())
     assert result.status.status == "ok"
     assert ("host-owner", "github:acme", "registry-asserted", "github:acme") in facts_of(result)
+
+
+def test_tokens_go_only_to_their_service_or_the_operators_host(
+    make_ctx: Callable[..., Context],
+) -> None:
+    ctx = make_ctx(GITHUB_TOKEN=TOKEN)
+    default = endpoint("github-api").default
+    assert ctx.credential("github-api", "GITHUB_TOKEN", f"{default}/repos/a/b") == TOKEN
+    env = ctx.environ["ICTS_SCAN_GITHUB_API_URL"]  # the operator's override (the loopback)
+    assert ctx.credential("github-api", "GITHUB_TOKEN", f"{env}/repos/a/b") == TOKEN
+    assert ctx.credential("gitlab-api", "GITHUB_TOKEN", f"{default}/x") is None
+    assert ctx.credential("github-api", "GITHUB_TOKEN", "https://mirror.example.invalid/x") is None
+    tree = replace(
+        ctx, endpoints={"github-api": "http://tree.example.invalid"}, tree_endpoints=True
+    )
+    assert tree.credential("github-api", "GITHUB_TOKEN", "http://tree.example.invalid/x") is None
+    mine = replace(tree, tree_endpoints=False)  # the same table from the operator's policy
+    assert mine.credential("github-api", "GITHUB_TOKEN", "http://tree.example.invalid/x") == TOKEN

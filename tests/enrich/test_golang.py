@@ -177,3 +177,15 @@ def test_a_bug_becomes_an_error_status(
     monkeypatch.setattr(golang, "derived", lambda path: 1 / 0)
     result = through_runner(golang, module("github.com/acme/tool", None), make_ctx())
     assert result.status.status == "error" and "ZeroDivisionError" in result.status.reason
+
+
+def test_no_go_get_to_a_host_only_the_tree_names(
+    server: LoopbackServer, make_ctx: Callable[..., Context]
+) -> None:
+    # Without ICTS_SCAN_GOGET_URL a vanity lookup goes to the host in go.mod: only for a version
+    # the proxy knows (it fetched it from there already), never for one nobody has heard of.
+    ctx = make_ctx()
+    result = golang.enrich(module("go.example.invalid/private", "v9.9.9"), ctx)
+    assert result.status.status == "not-found" and "go-import not asked" in result.status.reason
+    assert ctx.client.stats["network"] == 1  # the proxy's .info, nothing else
+    assert [s.path for s in server.requests] == ["/go.example.invalid/private/@v/v9.9.9.info"]
