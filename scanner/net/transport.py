@@ -6,6 +6,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -19,6 +20,18 @@ from scanner.net.session import make_session
 from scanner.net.throttle import HostGate, HostGates, backoff_delay
 
 log = logging.getLogger("scanner.net.client")
+
+
+@dataclass(frozen=True)
+class _Outgoing:
+    """One request as the caller asked for it (redirects change only the copy in flight)."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes | None
+    redirect_hosts: Collection[str]
+    max_bytes: int | None
 
 
 def origin(url: str) -> tuple[str, str, int]:
@@ -67,6 +80,7 @@ class Transport:
         max_time: float | None = None,
     ) -> Fetched | FetchError:
         """Attempts with backoff inside the host's gate, all within the request's deadline."""
+        out = _Outgoing(method, url, headers, body, redirect_hosts, max_bytes)
         safe_url = _redact.redact_url(url)
         host = origin(url)[1]
         gate = self.gate(url)
@@ -80,7 +94,7 @@ class Transport:
             with gate.slot():
                 self._count("network")
                 left = min(end - time.monotonic(), cfg.host_deadline - gate.busy())
-                outcome = self._timed(method, url, headers, body, redirect_hosts, max_bytes, left)
+                outcome = self._timed(out, left)
             if not isinstance(outcome, Retry):
                 return outcome
             wait = outcome.retry_after
@@ -123,40 +137,23 @@ class Transport:
             return FetchError(safe_url, reason, kind="deadline")
         return None
 
-    def _timed(
-        self,
-        method: str,
-        url: str,
-        headers: dict[str, str],
-        body: bytes | None,
-        redirect_hosts: Collection[str],
-        max_bytes: int | None,
-        seconds: float,
-    ) -> Fetched | FetchError | Retry:
+    def _timed(self, out: _Outgoing, seconds: float) -> Fetched | FetchError | Retry:
         """One attempt that the watchdog ends after `seconds`, however the server dribbles."""
-        safe_url = _redact.redact_url(url)
         reason = f"deadline: no complete answer within {max(seconds, 0):.1f} s"
-        late = FetchError(safe_url, reason, kind="deadline")
+        late = FetchError(_redact.redact_url(out.url), reason, kind="deadline")
         if seconds <= 0:
             return late
         with WATCHDOG.limit(seconds) as cut:
             try:
-                outcome = self._attempt(method, url, headers, body, redirect_hosts, max_bytes)
+                outcome = self._attempt(out)
             except Exception:
                 if cut.fired:  # whatever the cut socket raised, the reason is the deadline
                     return late
                 raise
         return late if cut.fired else outcome
 
-    def _attempt(
-        self,
-        method: str,
-        url: str,
-        headers: dict[str, str],
-        body: bytes | None,
-        redirect_hosts: Collection[str],
-        max_bytes: int | None,
-    ) -> Fetched | FetchError | Retry:
+    def _attempt(self, out: _Outgoing) -> Fetched | FetchError | Retry:
+        url, method, headers, body = out.url, out.method, out.headers, out.body
         current, hops = url, 0
         timeout = (self.settings.connect_timeout, self.settings.read_timeout)
         while True:
@@ -178,9 +175,10 @@ class Transport:
                 return FetchError(_redact.redact_url(url), f"request failed: {short(exc)}")
             with response:
                 if not response.is_redirect:
-                    return read(url, response, max_bytes or self.settings.max_bytes, self._clock())
+                    limit = out.max_bytes or self.settings.max_bytes
+                    return read(url, response, limit, self._clock())
                 target = urljoin(current, response.headers["location"])
-                refusal = self._check_redirect(current, target, redirect_hosts, hops)
+                refusal = self._check_redirect(current, target, out.redirect_hosts, hops)
                 if refusal:
                     return FetchError(_redact.redact_url(url), refusal, response.status_code)
                 if origin(target)[1:] != origin(current)[1:]:

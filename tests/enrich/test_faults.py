@@ -10,22 +10,9 @@ from typing import Any
 import pytest
 
 from sbom.model import Component
-from scanner.enrich import (
-    codehost,
-    crates,
-    depsdev,
-    golang,
-    maven,
-    npm,
-    npm_provenance,
-    nuget,
-    packagist,
-    pypi,
-    pypi_provenance,
-    rubygems,
-)
 from scanner.enrich.context import Context
 from scanner.enrich.model import Fact, SourceResult
+from scanner.enrich.sources import ENRICHERS, LATER
 from scanner.net.cache import Cache
 from scanner.net.client import HttpClient
 from scanner.net.endpoints import ENDPOINTS
@@ -45,6 +32,9 @@ from tests.enrich import test_rubygems as rubygems_t
 from tests.enrich.conftest import FAST
 from tests.loopback import LoopbackServer, Reply
 
+SOURCES: dict[str, Any] = {e.NAME: e for e in (*ENRICHERS, *LATER)}
+# Sources that read only the scanned tree: no server to fault.
+LOCAL = {"local", "git", "github-actions"}
 # Short limits so that a timeout costs a fraction of a second and "oversized" is 1 MiB.
 SETTINGS = replace(FAST, read_timeout=0.3, retries=1, max_bytes=256 * 1024)
 
@@ -60,6 +50,11 @@ class Case:
     serve: Callable[[LoopbackServer], None] = lambda server: None  # every other document
     prior: tuple[Fact, ...] = ()  # what phase 1 found (code hosts follow it)
     env: Callable[[LoopbackServer], dict[str, str]] = lambda server: {}
+
+    def recorded(self, server: LoopbackServer) -> None:
+        """Every document answered as recorded."""
+        self.serve(server)
+        server.route(self.target, self.good(server))
 
     def run(self, ctx: Context) -> SourceResult:
         if self.prior:
@@ -83,38 +78,38 @@ _glw, _glw_prior = gh.pypi_with_repo("glw", "https://gitlab.com/acme-group/tools
 _gtw, _gtw_prior = gitee.with_repo("w", "https://gitee.com/acme-oss/widget")
 
 CASES: dict[str, Case] = {
-    "npm": Case(npm, npm_t.widget("1.2.3"), "/@acme%2Fwidget", _file(npm_t.PACKUMENT)),
+    "npm": Case(SOURCES["npm"], npm_t.widget("1.2.3"), "/@acme%2Fwidget", _file(npm_t.PACKUMENT)),
     "npm-provenance": Case(
-        npm_provenance,
+        SOURCES["npm-provenance"],
         npm_prov_t.pkg("@playwright/cli", "0.1.1"),
         npm_prov_t.CLI_ATT,
         _file(npm_prov_t.FIX / "@playwright%2fcli@0.1.1.attestations.json"),
         npm_prov_t.serve,
     ),
-    "pypi": Case(pypi, pypi_t.widget(), pypi_t.PATH, _file(pypi_t.DOC)),
+    "pypi": Case(SOURCES["pypi"], pypi_t.widget(), pypi_t.PATH, _file(pypi_t.DOC)),
     "pypi-provenance": Case(
-        pypi_provenance,
+        SOURCES["pypi-provenance"],
         pypi_prov_t.comp("acme-widget", "1.4.0"),
         "/pypi/acme-widget/1.4.0/json",
         _file(pypi_prov_t.DOC),
         pypi_prov_t.serve_widget,
     ),
     "crates": Case(
-        crates,
+        SOURCES["crates"],
         crates_t.crate("0.4.2"),
         crates_t.V042,
         _file(crates_t.HERE / "examplecrate-0.4.2.json"),
         crates_t.serve,
     ),
     "rubygems": Case(
-        rubygems,
+        SOURCES["rubygems"],
         rubygems_t.gem("3.1.0"),
         rubygems_t.VERSION,
         _file(rubygems_t.HERE / "examplegem-3.1.0.json"),
         rubygems_t.serve,
     ),
     "nuget": Case(
-        nuget,
+        SOURCES["nuget"],
         nuget_t.package("Example.Widget", "2.0.1"),
         nuget_t.REG,
         lambda server: nuget_t.local(server, "registration-example.widget.json"),
@@ -122,41 +117,41 @@ CASES: dict[str, Case] = {
         env=lambda server: {"ICTS_SCAN_NUGET_URL": server.url(nuget_t.INDEX)},
     ),
     "packagist": Case(
-        packagist,
+        SOURCES["packagist"],
         packagist_t.widget("v2.1.0"),
         packagist_t.P2,
         _file(packagist_t.HERE / "acme-widget.p2.json"),
         packagist_t.serve,
     ),
     "maven": Case(
-        maven,
+        SOURCES["maven"],
         maven_t.artifact("org.example:gadget", "2.0"),
         maven_t.GADGET,
         _file(maven_t.POMS / "gadget-2.0.pom", "text/xml"),
     ),
     "golang": Case(
-        golang,
+        SOURCES["golang"],
         golang_t.module("k8s.example.invalid/client", "v0.31.2"),
         golang_t.CLIENT_INFO,
         _file(golang_t.GO / "client-v0.31.2.info"),
         # Vanity lookups, where a fault leads to one, go to the loopback server, never out.
-        env=lambda server: {golang.GOGET_ENV: server.base_url},
+        env=lambda server: {SOURCES["golang"].GOGET_ENV: server.base_url},
     ),
     "depsdev": Case(
-        depsdev,
+        SOURCES["depsdev"],
         depsdev_t.widget(),
         depsdev_t.NPM,
         _file(depsdev_t.DD / "npm-acme-widget-1.2.3.json"),
     ),
     "github": Case(
-        codehost,
+        SOURCES["codehost"],
         gh.action("acme", "widget"),
         "/repos/acme/widget",
         _file(gh.GH / "repo-acme-widget.json"),
         gh.route_acme,
     ),
     "gitlab": Case(
-        codehost,
+        SOURCES["codehost"],
         _glw,
         GITLAB,
         _file(gh.GL / "project-acme-group-widget.json"),
@@ -164,7 +159,7 @@ CASES: dict[str, Case] = {
         _glw_prior,
     ),
     "gitee": Case(
-        codehost,
+        SOURCES["codehost"],
         _gtw,
         "/repos/acme-oss/widget",
         _file(gitee.HERE / "repo-acme-oss-widget.json"),
@@ -249,10 +244,14 @@ def test_the_recorded_answer_is_ok(
 ) -> None:
     """The matrix faults documents that, answered as recorded, give facts."""
     case = CASES[source]
-    case.serve(server)
-    server.route(case.target, case.good(server))
+    case.recorded(server)
     result = case.run(fault_ctx(case))
     assert result.status.status == "ok" and result.facts, result.status
+
+
+def test_every_network_source_is_in_the_matrix() -> None:
+    matrix = {c.source.NAME for c in CASES.values()}
+    assert matrix == set(SOURCES) - LOCAL
 
 
 @pytest.mark.parametrize("source", CASES)
@@ -260,8 +259,7 @@ def test_offline_answers_from_the_cache_only(
     server: LoopbackServer, fault_ctx: Callable[..., Context], source: str
 ) -> None:
     case = CASES[source]
-    case.serve(server)
-    server.route(case.target, case.good(server))
+    case.recorded(server)
     online = case.run(fault_ctx(case))
     asked = len(server.requests)
     again = case.run(fault_ctx(case, offline=True))
@@ -287,8 +285,7 @@ def test_a_failed_second_document_leaves_a_partial_answer(
     server: LoopbackServer, fault_ctx: Callable[..., Context], source: str
 ) -> None:
     case, (path, reason, kept) = CASES[source], PARTIAL[source]
-    case.serve(server)
-    server.route(case.target, case.good(server))
+    case.recorded(server)
     server.route(path, Reply(500))
     result = case.run(fault_ctx(case))
     assert result.status.status == "error" and reason in result.status.reason, result.status
