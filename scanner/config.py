@@ -5,11 +5,12 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sbom.errors import ParseError
 from sbom.loaders import load_toml
+from scanner.net.durations import parse_duration
 from scanner.net.endpoints import ENDPOINTS
 
 PROFILES = ("icts", "connected-vehicles", "bulk-data")
@@ -35,6 +36,11 @@ class Config:
     acceptances: tuple[Mapping[str, Any], ...] = ()
     fail_on_unknown_above: float | None = None
     """Fail the run (exit 1) when more than this fraction of components stays unknown."""
+    negative_ttl: float | None = None
+    """Seconds a "not found" answer is believed (None: the client's default, a day)."""
+    tree_endpoints: bool = False
+    """``endpoints`` came from the scanned tree and the operator trusts them for lookups
+    (never for credentials); see ``tree_endpoints()``."""
 
 
 # key → (type check, description) for error messages. Waivers are validated by the policy
@@ -49,6 +55,7 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "waivers": (list, "an array of tables"),
     "acceptances": (list, "an array of tables"),
     "fail-on-unknown-above": ((int, float), "a fraction between 0 and 1"),
+    "negative-ttl": ((int, float, str), "seconds, or a duration such as 12h or 1d"),
 }
 
 
@@ -123,6 +130,12 @@ def _validate(path: str, prefix: str, raw: dict[str, Any]) -> Config:
     for name in ("include", "exclude"):
         if not all(isinstance(p, str) for p in table.get(name, [])):
             raise ConfigError(f"{path}: {prefix}{name} must be a list of strings")
+    negative_ttl = None
+    if "negative-ttl" in table:
+        try:
+            negative_ttl = parse_duration(table["negative-ttl"])
+        except ValueError as exc:
+            raise ConfigError(f"{path}: {prefix}negative-ttl: {exc}") from None
     waivers = table.get("waivers", [])
     if not all(isinstance(w, dict) for w in waivers):
         raise ConfigError(f"{path}: {prefix}waivers must be an array of tables ([[...waivers]])")
@@ -145,4 +158,35 @@ def _validate(path: str, prefix: str, raw: dict[str, Any]) -> Config:
         waivers=tuple(waivers),
         acceptances=tuple(acceptances),
         fail_on_unknown_above=None if unknown_limit is None else float(unknown_limit),
+        negative_ttl=negative_ttl,
     )
+
+
+def tree_endpoints(cfg: Config, root: str | None, trust: bool) -> tuple[Config, str | None]:
+    """The policy with an ``[endpoints]`` table from the scanned tree dropped, unless trusted.
+
+    A policy file inside the scanned tree (or the git work tree around it) was written by
+    whoever wrote the tree: it may not choose the hosts that lookups go to unless the operator
+    says so (``trust``), and even then its endpoints never receive credentials. Returns the
+    policy and a line for stderr saying what was done (None when there was nothing to do).
+    """
+    if not cfg.endpoints or cfg.path is None or root is None or not _in_tree(cfg.path, root):
+        return cfg, None
+    which = ", ".join(sorted(cfg.endpoints))
+    if trust:
+        note = f"using [endpoints] ({which}) of {cfg.path}, a policy in the scanned tree "
+        note += "(--trust-tree-endpoints); no credentials are sent to them"
+        return replace(cfg, tree_endpoints=True), note
+    note = f"ignoring [endpoints] ({which}) of {cfg.path}: a policy in the scanned tree may "
+    note += "not redirect lookups (--trust-tree-endpoints to use them)"
+    return replace(cfg, endpoints={}), note
+
+
+def _in_tree(path: str, root: str) -> bool:
+    top = probe = os.path.realpath(root)
+    while os.path.dirname(probe) != probe:  # the work tree around root, when there is one
+        if os.path.exists(os.path.join(probe, ".git")):
+            top = probe
+            break
+        probe = os.path.dirname(probe)
+    return os.path.commonpath([top, os.path.realpath(path)]) == top

@@ -41,6 +41,8 @@ class ScanRequest:
     """Called as enrichment lookups finish, (done, total), from worker threads."""
     as_of: date | None = None
     """The day the knowledge base is evaluated on (listings, ownership, namespaces); default today."""
+    max_time: float | None = None
+    """Seconds for all lookups; what is not looked up by then stays unknown ("deadline")."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,21 @@ def _filter(inv: Inventory, include: tuple[str, ...], exclude: tuple[str, ...]) 
     return replace(inv, components=tuple(comps), relationships=rels, files=files)
 
 
+def _unasked(enriched: Enriched) -> str:
+    """How many components a rate limit or the deadline left with a source unasked."""
+    counts = [
+        (
+            sum(
+                1 for p in enriched.provenance.values() if any(s.status == what for s in p.statuses)
+            ),
+            what,
+        )
+        for what in ("rate-limited", "deadline")
+    ]
+    said = {"rate-limited": "rate-limited", "deadline": "not looked up by the deadline"}
+    return "".join(f"; {n} {said[what]}" for n, what in counts if n)
+
+
 def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
     """Run every stage; failures of sources are recorded, never raised."""
     from scanner.enrich.context import open_context
@@ -170,9 +187,12 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
     if request.network or request.offline:
         ctx = open_context(
             endpoints=cfg.endpoints,
+            tree_endpoints=cfg.tree_endpoints,
             offline=request.offline or cfg.offline,
             root=None if request.sbom else request.path,
             verify=request.verify,
+            max_time=request.max_time,
+            negative_ttl=cfg.negative_ttl,
         )
         try:
             enriched = enrich(inventory, ctx, ENRICHERS, LATER, progress=request.progress)
@@ -180,7 +200,7 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
             ctx.client.close()
         coverage = measure(inventory, enriched)
         status = "ok" if not coverage.unknown_count else "partial"
-        detail = coverage.summary()
+        detail = coverage.summary() + _unasked(enriched)
     else:
         enriched = Enriched()
         coverage = measure(inventory, None)

@@ -8,6 +8,7 @@ import struct
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -28,6 +29,8 @@ class Reply:
     send_length: bool = True  # with stream_size: announce Content-Length or end by closing
     etag: str | None = None  # answer If-None-Match with 304
     last_modified: str | None = None  # answer If-Modified-Since with 304
+    trickle: float = 0.0  # send the answer one byte at a time, this many seconds apart
+    trickle_head: bool = True  # with trickle: the status line and headers too, not only the body
 
     @classmethod
     def json(cls, data: Any, **kwargs: Any) -> Reply:
@@ -55,6 +58,10 @@ class Seen:
     body: bytes
 
 
+# A reply, or a function that makes one from the request (batch endpoints answer what was asked).
+Answer = Reply | Callable[[Seen], Reply]
+
+
 class LoopbackServer:
     """A threaded HTTP/1.1 server on 127.0.0.1 and an ephemeral port.
 
@@ -68,7 +75,7 @@ class LoopbackServer:
         self.sent: Counter[str] = Counter()  # body bytes written, per path
         self.in_flight = 0
         self.max_in_flight = 0
-        self._routes: dict[str, list[Reply]] = {}
+        self._routes: dict[str, list[Answer]] = {}
         self._served: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
@@ -86,7 +93,7 @@ class LoopbackServer:
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def route(self, path: str, *replies: Reply) -> None:
+    def route(self, path: str, *replies: Answer) -> None:
         with self._lock:
             self._routes[path] = list(replies)
             self._served[path] = 0
@@ -109,7 +116,7 @@ class LoopbackServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _next(self, seen: Seen) -> Reply | None:
+    def _next(self, seen: Seen) -> Answer | None:
         with self._lock:
             self.requests.append(seen)
             key = seen.path if seen.path in self._routes else seen.path.partition("?")[0]
@@ -161,11 +168,13 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
-        reply = owner._next(Seen(self.command, self.path, headers, body))
-        if reply is None:
+        seen = Seen(self.command, self.path, headers, body)
+        answer = owner._next(seen)
+        if answer is None:
             self._send(404, b'{"message": "Not Found"}', {"Content-Type": "application/json"})
             return
         try:
+            reply = answer(seen) if callable(answer) else answer
             time.sleep(owner.latency + reply.delay)
             self._answer(reply, headers)
         except OSError:  # the client gave up (timeout, size limit): nothing left to do
@@ -192,7 +201,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(304, b"", validators, length=False)
             return
         headers = {**reply.headers, **validators}
-        if reply.stream_size is not None:
+        if reply.trickle:
+            self._trickle(reply, headers)
+        elif reply.stream_size is not None:
             self._stream(reply.status, reply.stream_size, headers, reply.send_length)
         elif reply.fault == "truncate":
             headers["Content-Length"] = str(len(reply.body) + 1000)
@@ -212,6 +223,20 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
         self.server.owner.sent[self.path] += len(body)
+
+    def _trickle(self, reply: Reply, headers: dict[str, str]) -> None:
+        """A server that is never silent for long, but never done (per-read timeouts never fire)."""
+        lines = [f"HTTP/1.1 {reply.status} X", f"Content-Length: {len(reply.body)}"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode()
+        if not reply.trickle_head:
+            self.wfile.write(head)
+            head = b""
+        self.close_connection = True
+        for byte in head + reply.body:
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(reply.trickle)
 
     def _stream(self, status: int, size: int, headers: dict[str, str], send_length: bool) -> None:
         self.send_response(status)

@@ -58,9 +58,9 @@ class Coverage:
 
 def _reason(status: SourceStatus) -> str:
     text = status.reason.lower()
-    if "rate limit" in text or status.status == "rate-limited":  # type: ignore[comparison-overlap]
+    if status.status == "rate-limited" or "rate limit" in text:
         return "rate-limited"
-    if "deadline" in text or status.status == "deadline":  # type: ignore[comparison-overlap]
+    if "deadline" in text or status.status == "deadline":
         return "deadline"
     if status.status == "offline":
         return "not-in-cache"

@@ -13,10 +13,16 @@ def register(sub: Any) -> None:
         "cache",
         help="show or clear the lookup cache",
         description="The cache keeps registry and code-host answers (SQLite, in the user cache "
-        "folder or $ICTS_SCAN_CACHE_DIR) so repeated and --offline scans need no network.",
+        "folder or $ICTS_SCAN_CACHE_DIR) so repeated and --offline scans need no network. "
+        '"Not found" answers are kept too, for a day (--negative-ttl, policy key negative-ttl).',
     )
     p.add_argument("action", choices=("info", "clear"))
     p.add_argument("--source", help="with clear: only this source (npm, pypi, github-api, …)")
+    p.add_argument(
+        "--negative",
+        action="store_true",
+        help='with clear: only the "not found" answers (ask again for what was missing)',
+    )
     p.add_argument("--path", help="cache file (default: the user cache folder)")
     p.set_defaults(run=run)
 
@@ -28,12 +34,12 @@ def run(args: argparse.Namespace) -> int:
     cache = Cache(args.path)
     try:
         if args.action == "clear":
-            removed = cache.clear(args.source)
+            removed = cache.clear(args.source, negative=args.negative)
             print(f"removed {removed} entries from {cache.path}")
             return 0
         info = cache.info()
         print(f"path: {info.path}")
-        print(f"entries: {info.entries}")
+        print(f"entries: {info.entries} ({info.negative} of them 'not found')")
         print(f"size: {info.size_bytes} bytes")
         for source, count in sorted(info.by_source.items()):
             print(f"  {source}: {count}")

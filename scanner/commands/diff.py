@@ -79,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
             offline=args.offline or cfg.offline,
             network=not args.no_network,
             verify=args.verify_attestations,
+            max_time=args.max_time,
         )
     except (configuration.ConfigError, EndpointError, gitrev.RevisionError) as exc:
         return options.error(str(exc))

@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterable
 from sbom.model import ParseIssue
 from scanner import config as configuration
 from scanner.config import PROFILES, SEVERITIES
+from scanner.net.durations import parse_duration
 
 
 def add_policy(
@@ -22,7 +23,7 @@ def add_policy(
 
 
 def add_lookups(p: argparse.ArgumentParser) -> None:
-    """--offline, --no-network and --verify-attestations: how provenance is looked up."""
+    """--offline, --no-network, --verify-attestations and the limits: how provenance is looked up."""
     p.add_argument("--offline", action="store_true", help="only the cache and local files")
     p.add_argument(
         "--no-network", action="store_true", help="skip provenance lookups (all unknown)"
@@ -32,6 +33,37 @@ def add_lookups(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="verify Sigstore attestations (needs the 'verify' extra); verified facts are 'signed'",
     )
+    add_lookup_limits(p)
+
+
+def add_lookup_limits(p: argparse.ArgumentParser) -> None:
+    """--max-time, --negative-ttl and --trust-tree-endpoints: how far lookups may go."""
+    p.add_argument(
+        "--max-time",
+        type=_duration,
+        metavar="DURATION",
+        help="time for all lookups (90s, 10m); what is not looked up by then stays unknown "
+        "with the reason 'deadline', and the scan still reports",
+    )
+    p.add_argument(
+        "--negative-ttl",
+        type=_duration,
+        metavar="DURATION",
+        help="how long a 'not found' answer is believed (default 1d; policy key negative-ttl)",
+    )
+    p.add_argument(
+        "--trust-tree-endpoints",
+        action="store_true",
+        help="use the [endpoints] of a policy file inside the scanned tree (ignored otherwise); "
+        "credentials are never sent to them",
+    )
+
+
+def _duration(text: str) -> float:
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def load_policy(args: argparse.Namespace, root: str | None) -> configuration.Config:
@@ -44,6 +76,19 @@ def load_policy(args: argparse.Namespace, root: str | None) -> configuration.Con
         cfg = dataclasses.replace(cfg, profile=args.profile)
     if args.fail_on:
         cfg = dataclasses.replace(cfg, fail_on=args.fail_on)
+    return lookup_policy(cfg, args, root)
+
+
+def lookup_policy(
+    cfg: configuration.Config, args: argparse.Namespace, root: str | None
+) -> configuration.Config:
+    """The tree's ``[endpoints]`` only when trusted (said on stderr); --negative-ttl applied."""
+    trust = bool(getattr(args, "trust_tree_endpoints", False))
+    cfg, note = configuration.tree_endpoints(cfg, root, trust)
+    if note:
+        print(f"icts-scan: {note}", file=sys.stderr)
+    if getattr(args, "negative_ttl", None) is not None:
+        cfg = dataclasses.replace(cfg, negative_ttl=args.negative_ttl)
     return cfg
 
 

@@ -8,6 +8,8 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
+from scanner.commands import options
+
 
 def register(sub: Any) -> None:
     """Add the ``provenance`` subcommand."""
@@ -29,6 +31,7 @@ def register(sub: Any) -> None:
         "--verify-attestations", action="store_true", help="verify Sigstore attestations"
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    options.add_lookup_limits(p)
     p.set_defaults(run=run)
 
 
@@ -44,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         cfg = configuration.load(args.config or configuration.find(args.path))
+        cfg = options.lookup_policy(cfg, args, args.path)
     except configuration.ConfigError as exc:
         print(f"icts-scan: error: {exc}", file=sys.stderr)
         return 2
@@ -66,10 +70,13 @@ def run(args: argparse.Namespace) -> int:
         inventory = Inventory(root=inventory.root, components=comps)
     ctx = open_context(
         endpoints=cfg.endpoints,
+        tree_endpoints=cfg.tree_endpoints,
         offline=args.offline or cfg.offline,
         root=None if args.sbom else args.path,
         use_cache=not args.no_cache,
         verify=args.verify_attestations,
+        max_time=args.max_time,
+        negative_ttl=cfg.negative_ttl,
     )
     try:
         result = enrich(inventory, ctx, ENRICHERS, LATER)

@@ -118,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
             offline=args.offline or cfg.offline,
             network=not args.no_network,
             verify=args.verify_attestations,
+            max_time=args.max_time,
         )
         tree, selected = None, None
         if monorepo:

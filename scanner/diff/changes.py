@@ -130,6 +130,7 @@ def run(
     network: bool = True,
     verify: bool = False,
     today: date | None = None,
+    max_time: float | None = None,
 ) -> DiffResult:
     """Scan both inventories with the same policy and compare them."""
 
@@ -142,6 +143,7 @@ def run(
             verify=verify,
             today=today,
             inventory=inv,
+            max_time=max_time,
         )
         return scan(request, feeds)
 

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from sbom.model import Component
-from scanner.enrich.model import Fact, SourceResult, SourceStatus, Strength
+from scanner.enrich.model import Fact, SourceResult, SourceStatus, Status, Strength
 from scanner.net.client import FetchError, HttpClient, JsonDoc
 from scanner.net.endpoints import base_url, endpoint
 from scanner.net.redact import redact_url
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url.strip())
+    port = parts.port or {"https": 443, "http": 80}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), port
 
 
 def utc_iso(moment: datetime) -> str:
@@ -27,6 +33,9 @@ class Context:
     client: HttpClient
     endpoints: Mapping[str, str] = field(default_factory=dict)
     """The policy file's ``endpoints`` table (source → base URL)."""
+    tree_endpoints: bool = False
+    """``endpoints`` came from the scanned tree's policy (the operator opted in): they are
+    used for lookups, but never receive credentials."""
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     offline: bool = False
     root: str | None = None
@@ -36,14 +45,35 @@ class Context:
     verify_offline: bool = False
     """Use sigstore's shipped or cached trust root; never refresh it over TUF."""
 
+    _bases: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
     def base(self, source: str) -> str:
         """Base URL of a network source: config, then environment, then the default table."""
-        return base_url(source, self.endpoints, self.environ)
+        url = self._bases.get(source)
+        if url is None:  # settled once per scan: every lookup asks
+            url = self._bases[source] = base_url(source, self.endpoints, self.environ)
+        return url
 
     def token(self, name: str) -> str | None:
         """A credential from the environment (never logged, never cached)."""
         value = self.environ.get(name, "").strip()
         return value or None
+
+    def credential(self, source: str, name: str, url: str) -> str | None:
+        """The token `name` for a request to `url`, or None when `url` may not receive it.
+
+        A token goes only to its service's built-in host or to a base URL the operator set
+        (environment, or a policy file from outside the scanned tree): never to a host that
+        the scanned tree named, whatever the operator trusts it for.
+        """
+        token = self.token(name)
+        if token is None:
+            return None
+        entry = endpoint(source)
+        allowed = [entry.default, self.environ.get(entry.env, "")]
+        if not self.tree_endpoints:
+            allowed.append(self.endpoints.get(source, ""))
+        return token if _origin(url) in {_origin(u) for u in allowed if u} else None
 
 
 class FactBuilder:
@@ -93,15 +123,18 @@ class FactBuilder:
         return SourceResult(SourceStatus(self.source, "ok", url=self.url), unique)
 
 
+def status_of(error: FetchError) -> Status:
+    """The status a FetchError leaves: offline, rate-limited, deadline, not-found or error."""
+    if error.kind:
+        return error.kind
+    if error.status == 429:
+        return "rate-limited"
+    return "not-found" if error.missing else "error"
+
+
 def failed(source: str, error: FetchError) -> SourceResult:
-    """A FetchError as an *unknown* result: offline, not found, or an error with its reason."""
-    if error.reason.startswith("offline"):
-        status = "offline"
-    elif error.status == 404:
-        status = "not-found"
-    else:
-        status = "error"
-    return SourceResult(SourceStatus(source, status, error.reason, error.url))  # type: ignore[arg-type]
+    """A FetchError as an *unknown* result with its status and reason."""
+    return SourceResult(SourceStatus(source, status_of(error), error.reason, error.url))
 
 
 def not_applicable(source: str) -> SourceResult:
@@ -112,23 +145,33 @@ def not_applicable(source: str) -> SourceResult:
 def open_context(
     *,
     endpoints: Mapping[str, str] | None = None,
+    tree_endpoints: bool = False,
     offline: bool = False,
     root: str | None = None,
     cache_path: str | None = None,
     use_cache: bool = True,
     verify: bool = False,
+    max_time: float | None = None,
+    negative_ttl: float | None = None,
 ) -> Context:
-    """A Context with a fresh client and the persistent cache; close it with ``ctx.client.close()``."""
+    """A Context with a fresh client and the persistent cache; close it with ``ctx.client.close()``.
+
+    ``max_time`` bounds the scan's lookups (what is not asked by then is unknown, "deadline");
+    ``negative_ttl`` is how long a "not found" answer is believed.
+    """
     from scanner.net.cache import MEMORY, Cache
     from scanner.net.client import HttpSettings
 
     # Without the persistent cache a memory one still makes each document one request per
     # scan (npm and npm-provenance read the same packument).
     cache = Cache(cache_path) if use_cache else Cache(MEMORY)
-    client = HttpClient(HttpSettings(offline=offline), cache)
+    settings = HttpSettings(offline=offline, max_time=max_time)
+    if negative_ttl is not None:
+        settings = replace(settings, negative_ttl=negative_ttl)
     return Context(
-        client=client,
+        client=HttpClient(settings, cache),
         endpoints=dict(endpoints or {}),
+        tree_endpoints=tree_endpoints,
         offline=offline,
         root=root,
         verify=verify,
@@ -168,7 +211,10 @@ def combine(source: str, parts: list[tuple[str, FactBuilder | SourceStatus]]) ->
     first = problems[0][1]
     if not builders:
         return SourceResult(first)
-    # "not-found" would read as "no such package": a half answer is an error (or offline).
-    status = "offline" if first.status == "offline" else "error"
+    # "not-found" would read as "no such package": a half answer is an error (or whatever
+    # kept the rest from being asked: offline, a rate limit, the deadline).
+    status: Status = "error"
+    if first.status in ("offline", "rate-limited", "deadline"):
+        status = first.status
     reason = "partial: " + "; ".join(f"{what}: {p.reason}" for what, p in problems)
-    return SourceResult(SourceStatus(source, status, reason, first.url), facts)  # type: ignore[arg-type]
+    return SourceResult(SourceStatus(source, status, reason, first.url), facts)

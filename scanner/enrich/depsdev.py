@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
 from sbom.model import Component
 from sbom.purl import pypi_name
+from scanner.enrich import depsdev_batch
 from scanner.enrich.context import Context, FactBuilder, failed, not_applicable
 from scanner.enrich.model import SourceResult, SourceStatus, Strength
 from scanner.net.client import FetchError
@@ -39,16 +41,31 @@ def version_url(ctx: Context, system: str, name: str, version: str) -> str:
     return f"{ctx.base('depsdev')}/v3/systems/{system}/packages/{n}/versions/{v}"
 
 
-def enrich(component: Component, ctx: Context) -> SourceResult:
-    """Repository links, attestations and SLSA provenance deps.dev holds for this version."""
+def _lookup(component: Component) -> tuple[str, str, str] | None:
+    """(system, name, version) deps.dev knows this component by, or None."""
     system = SYSTEMS.get(component.ecosystem)
-    if system is None or component.source_kind != "registry":
-        return not_applicable(NAME)
-    if not component.version:
-        return SourceResult(SourceStatus(NAME, "skipped", "no exact version to look up"))
+    if system is None or component.source_kind != "registry" or not component.version:
+        return None
     # deps.dev keys PyPI projects by their normalized name [unverified in apis.md §9].
     name = pypi_name(component.name) if system == "pypi" else component.name
-    doc = ctx.client.get_json(version_url(ctx, system, name, component.version), source=NAME)
+    return system, name, component.version
+
+
+def prefetch(components: Sequence[Component], ctx: Context) -> None:
+    """Ask deps.dev for every version at once (GetVersionBatch) before the single lookups."""
+    keys = [k for k in map(_lookup, components) if k]
+    wanted = [(version_url(ctx, *k), *k) for k in dict.fromkeys(keys)]
+    depsdev_batch.prefetch(ctx, wanted, NAME)
+
+
+def enrich(component: Component, ctx: Context) -> SourceResult:
+    """Repository links, attestations and SLSA provenance deps.dev holds for this version."""
+    if SYSTEMS.get(component.ecosystem) is None or component.source_kind != "registry":
+        return not_applicable(NAME)
+    version_key = _lookup(component)
+    if version_key is None:
+        return SourceResult(SourceStatus(NAME, "skipped", "no exact version to look up"))
+    doc = ctx.client.get_json(version_url(ctx, *version_key), source=NAME)
     if isinstance(doc, FetchError):
         return failed(NAME, doc)
     if not isinstance(doc.data, dict):

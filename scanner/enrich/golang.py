@@ -16,9 +16,14 @@ from scanner.net.client import FetchError
 NAME = "golang"
 ECOSYSTEMS = ("golang",)
 
-# Vanity lookups go to whatever host the module path names; this variable sends them to a
-# company proxy instead (and the tests to their loopback server): <base>/<path>?go-get=1.
+# Vanity lookups (go.dev/ref/mod#vcs-find) go to the host the module path names, which the
+# scanned tree chose: only for a version the module proxy knows (the proxy fetched it from that
+# host already, so the host is public), over HTTPS, without credentials or redirects to other
+# hosts, within GOGET_MAX_TIME and GOGET_MAX_BYTES. This variable sends them to a company
+# proxy instead (and the tests to their loopback server): <base>/<path>?go-get=1.
 GOGET_ENV = "ICTS_SCAN_GOGET_URL"
+GOGET_MAX_TIME = 15.0
+GOGET_MAX_BYTES = 1024 * 1024
 
 # Hosts whose repositories are exactly host/owner/repo, so the module path names its
 # repository (go.dev/ref/mod#vcs-find). GitLab has subgroups: there only host/group/project
@@ -85,11 +90,14 @@ def enrich(component: Component, ctx: Context) -> SourceResult:
         strength: Strength = "registry-asserted" if known[1] == "module-path" else "self-declared"
         path_facts.add("repository", known[0], "module path", strength, basis=known[1])
         facts += path_facts.facts
-    has_origin = False
+    has_origin = proxy_knows = False
     if version and not _VERSION.match(version):
         problems.append(FetchError("", f"not a Go module version: {version[:100]}"))
     elif version:
         doc = ctx.client.get_json(info_url(ctx, module, version), source="goproxy")
+        if not isinstance(doc, FetchError) and not isinstance(doc.data, dict):
+            doc = FetchError(doc.fetched.url, "not a .info document (a JSON object)")
+        proxy_knows = not isinstance(doc, FetchError)
         if isinstance(doc, FetchError):
             problems.append(doc)
         elif isinstance(doc.data, dict) and isinstance(doc.data.get("Origin"), dict):
@@ -107,7 +115,10 @@ def enrich(component: Component, ctx: Context) -> SourceResult:
             has_origin = any(f.kind == "repository" for f in info.facts)
             facts += info.facts
     note = ""
-    if not has_origin and not known:
+    if not has_origin and not known and not (proxy_knows or ctx.environ.get(GOGET_ENV)):
+        note = "go-import not asked: the module proxy does not know this version, so its host is"
+        note += " one only the scanned tree names"
+    elif not has_origin and not known:
         # No Origin (older versions predate it): ask the vanity host, as `go get` does.
         meta = _go_import(component.purl, ctx, module)
         if isinstance(meta, FetchError):
@@ -119,9 +130,8 @@ def enrich(component: Component, ctx: Context) -> SourceResult:
     if any(f.kind == "repository" for f in facts):
         return SourceResult(SourceStatus(NAME, "ok", reason), tuple(dict.fromkeys(facts)))
     if problems:
+        # A 410 is the proxy protocol's other "not found" (go.dev/ref/mod): failed() says so.
         first = failed(NAME, problems[0])
-        if problems[0].status == 410:  # the proxy protocol's other "not found" (go.dev/ref/mod)
-            first = replace(first, status=replace(first.status, status="not-found"))
         return replace(first, status=replace(first.status, reason=reason))
     return SourceResult(SourceStatus(NAME, "not-found", reason or "no repository recorded"))
 
@@ -133,7 +143,13 @@ def _go_import(purl: str, ctx: Context, module: str) -> tuple[list[Fact], str] |
         return FetchError(url, "go-get lookup refused: the module path names an IP address")
     # Cross-host redirects are refused by the client (no redirect_hosts): a vanity page
     # must not send the scanner, or its headers, to a host the module path does not name.
-    got = ctx.client.fetch(url, source="go-get", redirect_hosts=())
+    got = ctx.client.fetch(
+        url,
+        source="go-get",
+        redirect_hosts=(),
+        max_bytes=GOGET_MAX_BYTES,
+        max_time=GOGET_MAX_TIME,
+    )
     if isinstance(got, FetchError):
         return got
     text = got.body[:MAX_HTML].decode("utf-8", "replace")

@@ -11,8 +11,19 @@ Strength = Literal["self-declared", "registry-asserted", "signed"]
 STRENGTH_RANK: dict[str, int] = {"self-declared": 0, "registry-asserted": 1, "signed": 2}
 
 # Outcome of one source for one component. Anything but "ok"/"not-applicable" leaves the
-# component's provenance from that source *unknown*, never clean.
-Status = Literal["ok", "not-found", "error", "offline", "skipped", "not-applicable"]
+# component's provenance from that source *unknown*, never clean. "rate-limited": the host
+# was paused for longer than the scan could wait; "deadline": --max-time (or a request's or
+# host's time limit) ran out before the lookup.
+Status = Literal[
+    "ok",
+    "not-found",
+    "error",
+    "offline",
+    "rate-limited",
+    "deadline",
+    "skipped",
+    "not-applicable",
+]
 
 # Fact kinds (docs/provenance.md). A fact is one value: a person's e-mail is one fact,
 # their account another, so that each can be matched and cited on its own.

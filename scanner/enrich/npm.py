@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from sbom.model import Component
 from scanner.enrich.context import Context, FactBuilder, failed, not_applicable
-from scanner.enrich.model import SourceResult
+from scanner.enrich.model import SourceResult, SourceStatus
 from scanner.enrich.people import person
 from scanner.net.client import FetchError
 
@@ -27,7 +27,11 @@ def enrich(component: Component, ctx: Context) -> SourceResult:
     doc = ctx.client.get_json(url_for(ctx, component.name), source=NAME)
     if isinstance(doc, FetchError):
         return failed(NAME, doc)
-    data = doc.data if isinstance(doc.data, dict) else {}
+    if not isinstance(doc.data, dict):
+        return SourceResult(
+            SourceStatus(NAME, "error", "not a packument (a JSON object)", doc.fetched.url)
+        )
+    data = doc.data
     facts = FactBuilder(component.purl, NAME, doc)
     _people(facts, data, "", include_maintainers=False)
     versions = data.get("versions")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -11,13 +12,17 @@ from sbom.model import FIRST_PARTY, Component, Inventory
 from scanner.enrich.context import Context
 from scanner.enrich.model import Coverage, Enriched, Fact, Provenance, SourceResult, SourceStatus
 
+log = logging.getLogger("scanner.enrich")
+
 
 class Enricher(Protocol):
     """A provenance source module: ``NAME``, ``ECOSYSTEMS`` and ``enrich``.
 
     ``ECOSYSTEMS`` lists the purl types it reads (``("*",)`` for all). Sources with
     ``PHASE = 2`` run after the registries and receive their facts (code hosts follow the
-    repository URLs that registries declared).
+    repository URLs that registries declared). A source whose service has a batch endpoint
+    also has ``prefetch(components, ctx)``, run first: it keeps the batch's answers as those
+    of the single lookups that ``enrich`` then makes.
     """
 
     @property
@@ -109,6 +114,7 @@ def enrich(
     for c in comps:
         if c.source_kind in FIRST_PARTY:
             statuses[c.purl].append(_first_party(c))
+    _prefetch(comps, ctx, enrichers)
     collect([(c, first(c, e), e.NAME) for c in comps for e in enrichers if _applies(e, c)])
     if later:
         collect([(c, second(c, e), e.NAME) for c in comps for e in later if _applies(e, c)])
@@ -121,6 +127,19 @@ def enrich(
         for c in comps
     }
     return Enriched(provenance, coverage(provenance))
+
+
+def _prefetch(comps: Sequence[Component], ctx: Context, enrichers: Sequence[Enricher]) -> None:
+    """Batch lookups first; a failed batch only means single lookups, never a failed scan."""
+    for enricher in enrichers:
+        hook: Callable[[Sequence[Component], Context], None] | None
+        hook = getattr(enricher, "prefetch", None)
+        if hook is None or ctx.offline:
+            continue
+        try:
+            hook([c for c in comps if _applies(enricher, c)], ctx)
+        except Exception:  # the single lookups still run and report their own failures
+            log.exception("batch lookups of %s failed", enricher.NAME)
 
 
 def coverage(provenance: dict[str, Provenance]) -> Coverage:

@@ -1,46 +1,44 @@
-"""Persistent HTTP response cache: SQLite in the user cache directory, shared by processes."""
+"""Persistent HTTP response cache: answers and "not found" answers, SQLite in the user cache folder."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import logging
 import os
-import sqlite3
-import threading
-import time
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TypeVar
 
+from scanner.net.cache_file import MEMORY, CacheFile
 from scanner.net.redact import redact_url, strip_credentials
 
-log = logging.getLogger("scanner.net.cache")
+__all__ = [
+    "FILE_NAME",
+    "MEMORY",
+    "Cache",
+    "CacheEntry",
+    "CacheInfo",
+    "default_cache_dir",
+    "request_key",
+]
 
-T = TypeVar("T")
-SCHEMA_VERSION = 1
 FILE_NAME = "http-cache.sqlite3"
-MEMORY = ":memory:"
 # Request headers that change the answer, so they are part of the key. Never credentials.
 KEY_HEADERS = ("accept", "accept-language", "x-github-api-version")
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS responses (
-    key TEXT PRIMARY KEY, source TEXT NOT NULL, method TEXT NOT NULL, url TEXT NOT NULL,
-    status INTEGER NOT NULL, headers TEXT NOT NULL, etag TEXT, last_modified TEXT,
-    body BLOB NOT NULL, compressed INTEGER NOT NULL, fetched_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS responses_source ON responses (source);
-"""
 _COLUMNS = "source, method, url, status, headers, etag, last_modified, body, compressed, fetched_at"
+# Negative entries ("not found") are rows with a client-error status; answers are 2xx.
+_NEGATIVE = "status >= 400"
 
 
 @dataclass(frozen=True)
 class CacheEntry:
-    """One stored response; `fetched_at` is when it was fetched or last revalidated (epoch s)."""
+    """One stored response; `fetched_at` is when it was fetched or last revalidated (epoch s).
+
+    A negative entry (status 404 or 410) records that the resource did not exist; its body
+    is the reason line the server's answer gave, never the answer's body.
+    """
 
     source: str
     method: str
@@ -51,6 +49,11 @@ class CacheEntry:
     etag: str | None
     last_modified: str | None
     fetched_at: float
+
+    @property
+    def negative(self) -> bool:
+        """The entry says "not found"."""
+        return self.status >= 400
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class CacheInfo:
     by_source: Mapping[str, int] = field(default_factory=dict)
     oldest: datetime | None = None
     newest: datetime | None = None
+    negative: int = 0
+    """Entries that record a "not found" answer (they count in `entries` too)."""
 
 
 def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -82,7 +87,11 @@ def request_key(
 ) -> str:
     """A stable key for a request: method, URL without credentials, answer-changing headers."""
     wanted = {k.lower(): v for k, v in (headers or {}).items() if k.lower() in KEY_HEADERS}
-    parts = [method.upper(), strip_credentials(url), *(f"{k}:{wanted[k]}" for k in sorted(wanted))]
+    # Without userinfo or a query a URL carries no credential: no need to parse it (a warm
+    # scan makes thousands of keys).
+    plain = "@" not in url and "?" not in url and "#" not in url
+    parts = [method.upper(), url if plain else strip_credentials(url)]
+    parts += [f"{k}:{wanted[k]}" for k in sorted(wanted)]
     # Hosts answer signed-in callers with more fields (GitLab's forked_from_project): keep
     # such answers apart from anonymous ones. Only the presence is keyed, never the value.
     if any(k.lower() in ("authorization", "private-token") for k in headers or {}):
@@ -90,17 +99,6 @@ def request_key(
     if body:
         parts.append(hashlib.sha256(body).hexdigest())
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def _is_busy(exc: sqlite3.Error) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
-
-
-def _is_corrupt(exc: sqlite3.Error) -> bool:
-    # SQLITE_CORRUPT and SQLITE_NOTADB surface as the base class itself; its subclasses
-    # (programming, integrity, operational errors) say nothing about the file.
-    return type(exc) is sqlite3.DatabaseError
 
 
 class Cache:
@@ -111,106 +109,17 @@ class Cache:
     ) -> None:
         if path is None:
             path = default_cache_dir() / FILE_NAME
-        self.path = str(path)
-        self._check = check
-        self._busy_timeout = busy_timeout
-        self._lock = threading.RLock()  # one connection, shared by the client's threads
-        self._conn = self._open()
+        self._file = CacheFile(str(path), check=check, busy_timeout=busy_timeout)
 
-    # -- opening, checking, rebuilding ---------------------------------------------------
-
-    def _connect(self) -> sqlite3.Connection:
-        if self.path != MEMORY:
-            directory = Path(self.path).parent
-            # 0700: cached answers to authenticated requests may describe private repositories.
-            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            Path(self.path).touch(mode=0o600, exist_ok=True)
-        conn = sqlite3.connect(
-            self.path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False
-        )
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")  # durable enough for a cache, much faster
-            if self._check and conn.execute("PRAGMA quick_check").fetchone() != ("ok",):
-                raise sqlite3.DatabaseError("quick_check failed")
-            if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                conn.execute("BEGIN IMMEDIATE")
-                if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                    conn.execute("DROP TABLE IF EXISTS responses")  # older layout: start over
-                    for statement in _SCHEMA.split(";"):
-                        if statement.strip():
-                            conn.execute(statement)
-                    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-                conn.execute("COMMIT")
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-    def _open(self) -> sqlite3.Connection:
-        for attempt in range(6):
-            try:
-                return self._connect()
-            except sqlite3.OperationalError as exc:
-                # Busy: another process is creating or checkpointing; anything else
-                # (read-only, disk full, cannot open) is not corruption, so keep the file.
-                if _is_busy(exc) and attempt < 5:
-                    time.sleep(0.05 * 2**attempt)
-                    continue
-                return self._fallback(exc)
-            except sqlite3.DatabaseError as exc:  # not a database, malformed, failed check
-                if not _is_corrupt(exc):
-                    return self._fallback(exc)
-                self._move_aside(exc)
-            except OSError as exc:
-                return self._fallback(exc)
-        return self._fallback(sqlite3.DatabaseError("cache could not be rebuilt"))
-
-    def _fallback(self, exc: BaseException) -> sqlite3.Connection:
-        log.warning("cache %s unusable (%s); using a memory cache for this run", self.path, exc)
-        self.path = MEMORY
-        return self._connect()
-
-    def _move_aside(self, exc: BaseException) -> None:
-        stamp = time.strftime("%Y%m%dT%H%M%S")
-        log.warning("cache %s is corrupt (%s); moved aside and rebuilt", self.path, exc)
-        for suffix in ("", "-wal", "-shm"):
-            src = Path(self.path + suffix)
-            if src.exists():
-                try:
-                    src.replace(f"{self.path}.corrupt-{stamp}-{os.getpid()}{suffix}")
-                except OSError:
-                    src.unlink(missing_ok=True)
-
-    def _run(self, op: Callable[[sqlite3.Connection], T], default: T) -> T:
-        """Run `op` in a short transaction, retrying while another process holds the lock."""
-        with self._lock:
-            rebuilt = False
-            for attempt in range(8):
-                try:
-                    return op(self._conn)
-                except sqlite3.OperationalError as exc:
-                    if not _is_busy(exc):
-                        log.warning("cache operation failed: %s", exc)
-                        return default
-                    time.sleep(min(0.5, 0.01 * 2**attempt))
-                except sqlite3.DatabaseError as exc:
-                    if rebuilt or not _is_corrupt(exc):
-                        log.warning("cache operation failed: %s", exc)
-                        return default
-                    rebuilt = True
-                    self._conn.close()
-                    self._move_aside(exc)
-                    self._conn = self._open()
-            log.warning("cache busy for too long; continuing without it for this request")
-            return default
-
-    # -- the store ------------------------------------------------------------------------
+    @property
+    def path(self) -> str:
+        """The database file (":memory:" when the file could not be used)."""
+        return self._file.path
 
     def get(self, key: str) -> CacheEntry | None:
         """The stored entry for `key`, or None."""
         sql = f"SELECT {_COLUMNS} FROM responses WHERE key = ?"
-        row = self._run(lambda c: c.execute(sql, (key,)).fetchone(), None)
+        row = self._file.run(lambda c: c.execute(sql, (key,)).fetchone(), None)
         if row is None:
             return None
         source, method, url, status, headers, etag, modified, body, compressed, fetched_at = row
@@ -223,6 +132,12 @@ class Cache:
         return CacheEntry(
             source, method, url, status, header_map, data, etag, modified, float(fetched_at)
         )
+
+    def stamp(self, key: str) -> tuple[int, float] | None:
+        """(status, fetched_at) of `key`'s entry without reading its body, or None."""
+        sql = "SELECT status, fetched_at FROM responses WHERE key = ?"
+        row = self._file.run(lambda c: c.execute(sql, (key,)).fetchone(), None)
+        return None if row is None else (int(row[0]), float(row[1]))
 
     def put(self, key: str, entry: CacheEntry) -> None:
         """Store `entry` under `key` (replacing any older one)."""
@@ -244,59 +159,61 @@ class Cache:
             entry.fetched_at,
         )
         sql = f"INSERT OR REPLACE INTO responses (key, {_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-        self._run(lambda c: c.execute(sql, row), None)
+        self._file.run(lambda c: c.execute(sql, row), None)
 
     def touch(self, key: str, fetched_at: float) -> None:
         """Mark `key` as revalidated at `fetched_at` (after a 304)."""
         sql = "UPDATE responses SET fetched_at = ? WHERE key = ?"
-        self._run(lambda c: c.execute(sql, (fetched_at, key)), None)
+        self._file.run(lambda c: c.execute(sql, (fetched_at, key)), None)
 
     def delete(self, key: str) -> None:
         """Forget `key`."""
-        self._run(lambda c: c.execute("DELETE FROM responses WHERE key = ?", (key,)), None)
+        self._file.run(lambda c: c.execute("DELETE FROM responses WHERE key = ?", (key,)), None)
 
-    def clear(self, source: str | None = None) -> int:
-        """Delete every entry (or those of one source); return how many were removed."""
-        if source is None:
-            removed = self._run(lambda c: c.execute("DELETE FROM responses").rowcount, 0)
-        else:
-            sql = "DELETE FROM responses WHERE source = ?"
-            removed = self._run(lambda c: c.execute(sql, (source,)).rowcount, 0)
-        self._run(lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)"), None)
+    def clear(self, source: str | None = None, *, negative: bool = False) -> int:
+        """Delete every entry, or those of one source, or only the "not found" ones; return how many."""
+        where = [_NEGATIVE] if negative else []
+        params: tuple[str, ...] = ()
+        if source is not None:
+            where.append("source = ?")
+            params = (source,)
+        sql = "DELETE FROM responses" + (" WHERE " + " AND ".join(where) if where else "")
+        removed = self._file.run(lambda c: c.execute(sql, params).rowcount, 0)
+        self._file.run(lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)"), None)
         return int(removed)
 
     def info(self) -> CacheInfo:
-        """Path, entry count, bytes on disk, entries per source, oldest and newest fetch."""
-        counts: list[tuple[str, int]] = self._run(
+        """Path, entry count, bytes on disk, entries per source, negative ones, oldest and newest."""
+        counts: list[tuple[str, int]] = self._file.run(
             lambda c: c.execute(
                 "SELECT source, COUNT(*) FROM responses GROUP BY source ORDER BY source"
             ).fetchall(),
             [],
         )
-        span = self._run(
+        span = self._file.run(
             lambda c: c.execute(
-                "SELECT MIN(fetched_at), MAX(fetched_at) FROM responses"
+                f"SELECT MIN(fetched_at), MAX(fetched_at), SUM({_NEGATIVE}) FROM responses"
             ).fetchone(),
-            (None, None),
+            (None, None, None),
         )
-        size = 0
-        if self.path != MEMORY:
-            for suffix in ("", "-wal"):
-                with contextlib.suppress(OSError):
-                    size += os.path.getsize(self.path + suffix)
 
         def when(ts: float | None) -> datetime | None:
             return None if ts is None else datetime.fromtimestamp(ts, tz=timezone.utc)
 
         by_source = {str(s): int(n) for s, n in counts}
         return CacheInfo(
-            self.path, sum(by_source.values()), size, by_source, when(span[0]), when(span[1])
+            self.path,
+            sum(by_source.values()),
+            self._file.size(),
+            by_source,
+            when(span[0]),
+            when(span[1]),
+            int(span[2] or 0),
         )
 
     def close(self) -> None:
         """Close the connection (the file stays for the next run)."""
-        with self._lock:
-            self._conn.close()
+        self._file.close()
 
     def __enter__(self) -> Cache:
         return self

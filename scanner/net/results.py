@@ -6,14 +6,20 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from scanner import __version__
-from scanner.net.endpoints import PROJECT_URL
+from scanner.net.endpoints import DAY, PROJECT_URL
 
 USER_AGENT = f"icts-scan/{__version__} (+{PROJECT_URL})"
 # Statuses retried with backoff: an answer with one of them is an outage, not a verdict.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Answers that say "no such thing": facts, cached with their own (shorter) TTL.
+MISSING_STATUSES = frozenset({404, 410})
+
+# Why there is no answer, where the reason alone would have to be parsed: the scan was
+# offline, the host asked for a pause longer than the scan may wait, or time ran out.
+ErrorKind = Literal["", "offline", "rate-limited", "deadline"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,12 @@ class FetchError:
     url: str  # redacted
     reason: str  # redacted, human-readable
     status: int | None = None  # the HTTP status when the server answered
+    kind: ErrorKind = ""
+
+    @property
+    def missing(self) -> bool:
+        """The server said there is no such resource (404, 410)."""
+        return self.status in MISSING_STATUSES
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,10 @@ class HttpSettings:
     backoff_base: float = 0.5
     backoff_max: float = 10.0
     retry_after_cap: float = 60.0  # a host asking for a longer pause gets an error instead
+    request_deadline: float = 120.0  # wall-clock seconds for one request: retries, redirects, body
+    host_deadline: float = 900.0  # wall-clock seconds a host may keep requests open in one scan
+    max_time: float | None = None  # seconds for all lookups of the scan (--max-time); then unknown
+    negative_ttl: float = DAY  # seconds a "not found" answer is believed (negative cache)
     max_bytes: int = 20 * 1024 * 1024
     workers: int = 16
     per_host_limit: int = 8
@@ -69,6 +85,13 @@ class HttpSettings:
     trust_env: bool = True  # proxies and CA bundles from the environment
 
 
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"non-standard JSON constant {name}")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constants)
+
+
 def decode_json(fetched: Fetched) -> JsonDoc | FetchError:
     """Parse a body as strict UTF-8 JSON; anything else is a FetchError with the reason."""
     if not fetched.body.strip():
@@ -78,10 +101,7 @@ def decode_json(fetched: Fetched) -> JsonDoc | FetchError:
     except UnicodeDecodeError as exc:
         return FetchError(fetched.url, f"invalid UTF-8 in JSON body at byte {exc.start}")
 
-    def no_constants(name: str) -> Any:
-        raise ValueError(f"non-standard JSON constant {name}")
-
     try:
-        return JsonDoc(fetched, json.loads(text, parse_constant=no_constants))
+        return JsonDoc(fetched, _DECODER.decode(text))
     except (ValueError, RecursionError) as exc:
         return FetchError(fetched.url, f"malformed JSON: {str(exc)[:200]}")

@@ -1,4 +1,4 @@
-"""Per-host request gates (concurrency, spacing, Retry-After pauses) and backoff timing."""
+"""Per-host request gates (concurrency, spacing, pauses, time used) and backoff timing."""
 
 from __future__ import annotations
 
@@ -33,7 +33,11 @@ def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random) -> 
 
 
 class HostGate:
-    """At most `limit` requests in flight to one host, starts spaced by `min_interval`."""
+    """At most `limit` requests in flight to one host, starts spaced by `min_interval`.
+
+    A pause (Retry-After, a spent quota) holds every request to the host, whichever source
+    makes it; `busy()` is the wall-clock time the host has had requests open.
+    """
 
     def __init__(
         self,
@@ -46,6 +50,9 @@ class HostGate:
         self._lock = threading.Lock()
         self._next_start = 0.0
         self._paused_until = 0.0
+        self._in_flight = 0
+        self._busy = 0.0
+        self._busy_since = 0.0
         self._min_interval = min_interval
         self._clock = clock
         self._sleep = sleep
@@ -60,7 +67,22 @@ class HostGate:
                 self._next_start = start + self._min_interval
             if start > now:
                 self._sleep(start - now)
-            yield
+            with self._lock:
+                if not self._in_flight:
+                    self._busy_since = self._clock()
+                self._in_flight += 1
+            try:
+                yield
+            finally:
+                with self._lock:
+                    self._in_flight -= 1
+                    if not self._in_flight:
+                        self._busy += self._clock() - self._busy_since
+
+    def busy(self) -> float:
+        """Seconds during which at least one request to the host was open (not their sum)."""
+        with self._lock:
+            return self._busy + (self._clock() - self._busy_since if self._in_flight else 0.0)
 
     def pause(self, seconds: float) -> None:
         """Hold every request to this host for `seconds` (the host asked us to, Retry-After)."""

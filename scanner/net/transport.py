@@ -1,49 +1,37 @@
-"""One logical request on the wire: pooled session, retries, Retry-After, redirects, size cap."""
+"""One logical request on the wire: retries, Retry-After and quotas, redirects, size and time limits."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import random
 import time
 from collections.abc import Callable, Collection
-from datetime import datetime, timezone
-from http.cookiejar import DefaultCookiePolicy
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from scanner.net import redact as _redact
+from scanner.net.deadline import WATCHDOG, Deadline
 from scanner.net.endpoints import min_interval_for
-from scanner.net.results import RETRY_STATUSES, Fetched, FetchError, HttpSettings
-from scanner.net.throttle import HostGates, backoff_delay, parse_retry_after
+from scanner.net.response import Retry, drain, read, short, too_long
+from scanner.net.results import ErrorKind, Fetched, FetchError, HttpSettings
+from scanner.net.session import make_session
+from scanner.net.throttle import HostGate, HostGates, backoff_delay
 
 log = logging.getLogger("scanner.net.client")
 
-# Response headers worth keeping; everything else (cookies above all) is dropped.
-KEPT_HEADERS = ("content-type", "etag", "last-modified", "link", "date")
-_DRAIN_LIMIT = 64 * 1024
 
+@dataclass(frozen=True)
+class _Outgoing:
+    """One request as the caller asked for it (redirects change only the copy in flight)."""
 
-class _Retry:
-    """A failure worth another attempt."""
-
-    def __init__(self, reason: str, status: int | None = None, wait: float | None = None):
-        self.reason, self.status, self.retry_after = reason, status, wait
-
-
-def make_session(settings: HttpSettings) -> requests.Session:
-    """A requests Session with a connection pool sized for the client's concurrency."""
-    session = requests.Session()
-    session.trust_env = settings.trust_env
-    session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # APIs need no cookies
-    pool = max(settings.workers, settings.per_host_limit, *settings.host_limits.values(), 1)
-    adapter = HTTPAdapter(pool_connections=32, pool_maxsize=pool, max_retries=0)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    session.headers["User-Agent"] = settings.user_agent
-    return session
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes | None
+    redirect_hosts: Collection[str]
+    max_bytes: int | None
 
 
 def origin(url: str) -> tuple[str, str, int]:
@@ -64,14 +52,21 @@ class Transport:
         sleep: Callable[[float], None],
         rng: random.Random,
         count: Callable[[str], None],
+        deadline: Deadline,
     ) -> None:
         self.settings = settings
         self.session = make_session(settings)
         self._clock, self._sleep, self._rng, self._count = clock, sleep, rng, count
+        self._deadline = deadline
         limits, default = settings.host_limits, settings.per_host_limit
         self._gates = HostGates(
             lambda host: limits.get(host, default), min_interval_for, time.monotonic, sleep
         )
+
+    def gate(self, url: str) -> HostGate:
+        """The gate of `url`'s host (shared by every source)."""
+        _, host, port = origin(url)
+        return self._gates.get(host, port)
 
     def send(
         self,
@@ -80,50 +75,85 @@ class Transport:
         headers: dict[str, str],
         body: bytes | None,
         redirect_hosts: Collection[str],
+        *,
+        max_bytes: int | None = None,
+        max_time: float | None = None,
     ) -> Fetched | FetchError:
-        """Attempts with backoff, honouring Retry-After, inside the host's concurrency gate."""
+        """Attempts with backoff inside the host's gate, all within the request's deadline."""
+        out = _Outgoing(method, url, headers, body, redirect_hosts, max_bytes)
         safe_url = _redact.redact_url(url)
-        _, host, port = origin(url)
-        gate = self._gates.get(host, port)
-        cap = self.settings.retry_after_cap
+        host = origin(url)[1]
+        gate = self.gate(url)
+        cfg = self.settings
+        end = time.monotonic() + min(max_time or cfg.request_deadline, self._deadline.left())
         attempt = 0
         while True:
-            if gate.paused_for() > cap:
-                return FetchError(
-                    safe_url, f"rate limited: {host} asked for a pause over {cap:g} s"
-                )
+            refusal = self._refusal(safe_url, host, gate)
+            if refusal:
+                return refusal
             with gate.slot():
                 self._count("network")
-                outcome = self._attempt(method, url, headers, body, redirect_hosts)
-            if not isinstance(outcome, _Retry):
+                left = min(end - time.monotonic(), cfg.host_deadline - gate.busy())
+                outcome = self._timed(out, left)
+            if not isinstance(outcome, Retry):
                 return outcome
-            if outcome.retry_after is not None and outcome.retry_after > cap:
-                gate.pause(outcome.retry_after)  # later requests to the host fail fast
-                reason = f"rate limited: Retry-After {outcome.retry_after:.0f} s exceeds {cap:g} s"
-                return FetchError(safe_url, reason, outcome.status)
-            if attempt >= self.settings.retries:
+            wait = outcome.retry_after
+            if wait is not None:
+                # The host asked: every request to it waits, from any source, or (when the
+                # pause is longer than the scan can wait) fails fast without being sent.
+                log.info("%s asked to wait %.1f s (%s)", host, wait, safe_url)
+                gate.pause(wait)
+                if wait > min(cfg.retry_after_cap, self._deadline.left()):
+                    reason = too_long(outcome, wait, cfg)
+                    return FetchError(safe_url, reason, outcome.status, "rate-limited")
+            limited = outcome.status in (403, 429)  # 403 only comes back here as a rate limit
+            kind: ErrorKind = "rate-limited" if limited else ""
+            delay = wait
+            if delay is None:
+                delay = backoff_delay(attempt, cfg.backoff_base, cfg.backoff_max, self._rng)
+            if attempt >= cfg.retries or time.monotonic() + delay >= end:
                 tries = attempt + 1
                 reason = f"{outcome.reason} (gave up after {tries} attempt{'s' * (tries > 1)})"
-                return FetchError(safe_url, reason, outcome.status)
-            if outcome.retry_after is not None:
-                log.info("%s asked to retry after %.1f s (%s)", host, outcome.retry_after, safe_url)
-                gate.pause(outcome.retry_after)  # the whole host waits, not only this request
-            else:
-                delay = backoff_delay(
-                    attempt, self.settings.backoff_base, self.settings.backoff_max, self._rng
-                )
+                return FetchError(safe_url, reason, outcome.status, kind)
+            if wait is None:
                 log.debug("retrying %s in %.2f s: %s", safe_url, delay, outcome.reason)
                 self._sleep(delay)
             attempt += 1
 
-    def _attempt(
-        self,
-        method: str,
-        url: str,
-        headers: dict[str, str],
-        body: bytes | None,
-        redirect_hosts: Collection[str],
-    ) -> Fetched | FetchError | _Retry:
+    def _refusal(self, safe_url: str, host: str, gate: HostGate) -> FetchError | None:
+        """Why a request must not start now: the scan's time is up, or the host's."""
+        if self._deadline.passed():
+            spent = self._deadline.seconds
+            return FetchError(
+                safe_url, f"deadline: --max-time {spent:g} s reached", kind="deadline"
+            )
+        paused = gate.paused_for()
+        if paused > min(self.settings.retry_after_cap, self._deadline.left()):
+            reason = f"rate limited: {host} is paused for another {paused:.0f} s"
+            return FetchError(safe_url, reason, kind="rate-limited")
+        budget = self.settings.host_deadline
+        if gate.busy() >= budget:
+            reason = f"deadline: {host} already took {budget:g} s of this scan"
+            return FetchError(safe_url, reason, kind="deadline")
+        return None
+
+    def _timed(self, out: _Outgoing, seconds: float) -> Fetched | FetchError | Retry:
+        """One attempt that the watchdog ends after `seconds`, however the server dribbles."""
+        reason = f"deadline: no complete answer within {max(seconds, 0):.1f} s"
+        late = FetchError(_redact.redact_url(out.url), reason, kind="deadline")
+        if seconds <= 0:
+            return late
+        with WATCHDOG.limit(seconds) as cut:
+            try:
+                outcome = self._attempt(out)
+            except Exception:
+                if cut.fired:  # whatever the cut socket raised, the reason is the deadline
+                    return late
+                raise
+        return late if cut.fired else outcome
+
+    def _attempt(self, out: _Outgoing) -> Fetched | FetchError | Retry:
+        url, method, headers, body = out.url, out.method, out.headers, out.body
         current, hops = url, 0
         timeout = (self.settings.connect_timeout, self.settings.read_timeout)
         while True:
@@ -138,16 +168,17 @@ class Transport:
                     allow_redirects=False,  # followed below, after the host check
                 )
             except requests.Timeout as exc:
-                return _Retry(f"timeout: {_short(exc)}")
+                return Retry(f"timeout: {short(exc)}")
             except requests.ConnectionError as exc:
-                return _Retry(f"connection failed: {_short(exc)}")
+                return Retry(f"connection failed: {short(exc)}")
             except requests.RequestException as exc:
-                return FetchError(_redact.redact_url(url), f"request failed: {_short(exc)}")
+                return FetchError(_redact.redact_url(url), f"request failed: {short(exc)}")
             with response:
                 if not response.is_redirect:
-                    return self._finish(url, response)
+                    limit = out.max_bytes or self.settings.max_bytes
+                    return read(url, response, limit, self._clock())
                 target = urljoin(current, response.headers["location"])
-                refusal = self._check_redirect(current, target, redirect_hosts, hops)
+                refusal = self._check_redirect(current, target, out.redirect_hosts, hops)
                 if refusal:
                     return FetchError(_redact.redact_url(url), refusal, response.status_code)
                 if origin(target)[1:] != origin(current)[1:]:
@@ -156,49 +187,8 @@ class Transport:
                     response.status_code in (301, 302) and method == "POST"
                 ):
                     method, body = "GET", None
-                _drain(response)
+                drain(response)
                 current, hops = target, hops + 1
-
-    def _finish(self, url: str, response: requests.Response) -> Fetched | FetchError | _Retry:
-        safe_url = _redact.redact_url(url)
-        status = response.status_code
-        if status in RETRY_STATUSES:
-            wait = None
-            if status in (429, 503):
-                wait = parse_retry_after(response.headers.get("retry-after"), self._clock())
-            _drain(response)
-            return _Retry(f"HTTP {status}", status, wait)
-        if status == 403 and response.headers.get("retry-after"):
-            # GitHub's secondary rate limits answer 403 with Retry-After: a pause, not a denial.
-            wait = parse_retry_after(response.headers.get("retry-after"), self._clock())
-            _drain(response)
-            return _Retry("HTTP 403 (secondary rate limit)", status, wait)
-        if status == 403 and response.headers.get("x-ratelimit-remaining") == "0":
-            reset = response.headers.get("x-ratelimit-reset", "?")
-            _drain(response)
-            return FetchError(safe_url, f"rate limited: quota exhausted until epoch {reset}", 403)
-        if status == 304:  # the client answers it from its cached copy
-            return Fetched(safe_url, 304, {}, b"", False, _utc(self._clock()))
-        if not 200 <= status < 300:
-            _drain(response)
-            return FetchError(safe_url, f"HTTP {status} {response.reason or ''}".strip(), status)
-        limit = self.settings.max_bytes
-        length = response.headers.get("content-length", "")
-        if length.isdigit() and int(length) > limit:
-            return FetchError(safe_url, f"response too large: {length} bytes > limit {limit}")
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            for chunk in response.iter_content(64 * 1024):
-                size += len(chunk)
-                if size > limit:  # closing the response drops the connection, body unread
-                    return FetchError(safe_url, f"response too large: over limit {limit} bytes")
-                chunks.append(chunk)
-        except requests.RequestException as exc:
-            kind = "timeout" if "timed out" in str(exc).lower() else "truncated body"
-            return _Retry(f"{kind}: {_short(exc)}", status)
-        headers = {k.lower(): v for k, v in response.headers.items() if k.lower() in KEPT_HEADERS}
-        return Fetched(safe_url, status, headers, b"".join(chunks), False, _utc(self._clock()))
 
     def _check_redirect(
         self, current: str, target: str, allowed: Collection[str], hops: int
@@ -217,19 +207,3 @@ class Transport:
 
 def _is_secret_header(name: str) -> bool:
     return name.lower() in _redact.SENSITIVE_HEADERS
-
-
-def _drain(response: requests.Response) -> None:
-    """Read a small leftover body so that the connection goes back to the pool."""
-    length = response.headers.get("content-length", "")
-    if length.isdigit() and int(length) <= _DRAIN_LIMIT:
-        with contextlib.suppress(requests.RequestException):
-            response.content  # noqa: B018 - reading it is the point
-
-
-def _short(exc: BaseException) -> str:
-    return _redact.redact_text(str(exc))[:300]
-
-
-def _utc(ts: float) -> datetime:
-    return datetime.fromtimestamp(ts, tz=timezone.utc)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from sbom.model import Component, Inventory
+from scanner.enrich import verify
 from scanner.enrich.context import Context
 from scanner.enrich.model import SourceResult
 from scanner.enrich.run import enrich
@@ -45,6 +47,33 @@ def make_ctx(server: LoopbackServer, tmp_path: Path) -> Iterator[Callable[..., C
     yield build
     for client in clients:
         client.close()
+
+
+@pytest.fixture
+def sigstore_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Keep sigstore's trust-root copies in the test's directory; reset the per-process state."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    verify.TRUST.clear()
+    yield
+    verify.TRUST.clear()
+
+
+@pytest.fixture
+def without_sigstore(monkeypatch: pytest.MonkeyPatch, sigstore_home: None) -> None:
+    """As if the 'verify' extra were not installed."""
+
+    def absent(name: str) -> Any:
+        raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+    monkeypatch.setattr(verify, "_import", absent)
+
+
+def verifying(ctx: Context) -> Context:
+    """The context with attestation verification on, offline (never ask TUF from a test)."""
+    ctx.verify = True
+    ctx.verify_offline = True
+    return ctx
 
 
 def through_runner(source: object, component: Component, ctx: Context) -> SourceResult:

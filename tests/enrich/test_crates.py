@@ -6,8 +6,6 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
-
 from sbom import purl
 from sbom.model import Component, Inventory
 from scanner.enrich import crates
@@ -125,67 +123,6 @@ def test_crates_io_indexes_are_looked_up(
     host = urlsplit(endpoint("crates").default).hostname
     sparse = crate("0.4.2", registries=(f"sparse+https://index.{host}/",))
     assert crates.enrich(sparse, make_ctx()).status.status == "ok"
-
-
-@pytest.mark.parametrize(
-    ("replies", "status", "reason"),
-    [
-        ((Reply(status=404, body=b'{"errors":[{"detail":"Not Found"}]}'),), "not-found", "404"),
-        ((Reply(status=500),), "error", "HTTP 500"),
-        ((Reply.file(HERE / "examplecrate-0.4.2.json", fault="truncate"),), "error", "truncated"),
-        ((Reply(body=b'{"version": {"num": "0.4'),), "error", "malformed JSON"),
-        ((Reply(body=b'{"version": {"num": "\xff"}}'),), "error", "invalid UTF-8"),
-        ((Reply.json([{"num": "0.4.2"}]),), "error", "unexpected response shape"),
-        ((Reply.redirect("https://crates.mirror.example.invalid/x"),), "error", "another host"),
-    ],
-)
-def test_faults_are_unknown_not_clean(
-    server: LoopbackServer,
-    make_ctx: Callable[..., Context],
-    replies: tuple[Reply, ...],
-    status: str,
-    reason: str,
-) -> None:
-    serve(server)
-    server.route(V042, *replies)
-    result = crates.enrich(crate("0.4.2"), make_ctx())
-    assert result.status.status == status and result.facts == ()
-    assert reason in result.status.reason
-
-
-def test_retry_after_then_success(server: LoopbackServer, make_ctx: Callable[..., Context]) -> None:
-    serve(server)
-    server.route(
-        V042,
-        Reply(status=429, headers={"Retry-After": "1"}),
-        Reply.file(HERE / "examplecrate-0.4.2.json"),
-    )
-    assert crates.enrich(crate("0.4.2"), make_ctx()).status.status == "ok"
-    assert server.hits(V042) == 2
-
-
-def test_owners_failure_keeps_facts_but_is_not_ok(
-    server: LoopbackServer, make_ctx: Callable[..., Context]
-) -> None:
-    serve(server)
-    server.route(OWNERS, Reply(status=500))
-    result = crates.enrich(crate("0.4.2"), make_ctx())
-    assert result.status.status == "error"
-    assert result.status.reason.startswith("partial: owners: HTTP 500")
-    assert ("publisher-account", "jdoe", "registry-asserted") in facts_of(result)
-
-
-def test_offline_uses_cache_only(server: LoopbackServer, make_ctx: Callable[..., Context]) -> None:
-    serve(server)
-    assert crates.enrich(crate("0.4.2"), make_ctx()).status.status == "ok"
-    before = len(server.requests)
-    offline = make_ctx(offline=True)
-    cached = crates.enrich(crate("0.4.2"), offline)
-    assert cached.status.status == "ok" and cached.facts
-    # 0.5.0 was never fetched; its owners were, but a half answer is still unknown.
-    missing = crates.enrich(crate("0.5.0"), offline)
-    assert missing.status.status == "offline" and missing.facts == ()
-    assert len(server.requests) == before
 
 
 def test_run_asks_owners_once_per_crate(

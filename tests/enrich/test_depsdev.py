@@ -120,36 +120,6 @@ def test_go_and_gem_systems(server: LoopbackServer, make_ctx: Callable[..., Cont
     assert (rack.status.status, rack.facts) == ("ok", ())
 
 
-def test_failures_are_unknown(server: LoopbackServer, make_ctx: Callable[..., Context]) -> None:
-    ctx = make_ctx()
-    server.route(NPM, Reply(status=404))
-    assert depsdev.enrich(widget(), ctx).status.status == "not-found"
-    cases = {
-        "a": Reply(status=500),
-        "b": Reply(body=b'{"links": [', fault="truncate"),
-        "c": Reply(body=b'{"links": "\xff"}'),
-        "d": Reply(body=b"<html>gateway</html>"),
-        "e": Reply.json(["not", "an", "object"]),
-        "f": Reply(status=429, headers={"Retry-After": "3600"}),
-    }
-    for name, reply in cases.items():
-        server.route(f"/v3/systems/npm/packages/{name}/versions/1.0.0", reply)
-        comp = Component(purl.npm(name, "1.0.0"), "npm", name, "1.0.0")
-        result = depsdev.enrich(comp, ctx)
-        assert (result.status.status, result.facts) == ("error", ()), name
-        assert result.status.reason, name
-
-
-def test_retry_after_is_honoured(server: LoopbackServer, make_ctx: Callable[..., Context]) -> None:
-    server.route(
-        NPM,
-        Reply(status=429, headers={"Retry-After": "0"}),
-        Reply.file(DD / "npm-acme-widget-1.2.3.json"),
-    )
-    assert depsdev.enrich(widget(), make_ctx()).status.status == "ok"
-    assert server.hits(NPM) == 2
-
-
 def test_offline_and_not_applicable(
     server: LoopbackServer, make_ctx: Callable[..., Context]
 ) -> None:

@@ -133,35 +133,6 @@ def test_go_import_edge_cases(server: LoopbackServer, make_ctx: Callable[..., Co
     assert facts_of(unescaped) == {("repository", "https://x.invalid/d", "self-declared")}
 
 
-def test_failures_are_unknown(server: LoopbackServer, make_ctx: Callable[..., Context]) -> None:
-    ctx = go_ctx(server, make_ctx)
-    server.route(KIT_INFO, Reply(status=500))
-    server.route(KIT_PAGE, Reply(status=500))
-    broken = golang.enrich(module("go.example.invalid/kit", "v0.3.0"), ctx)
-    assert broken.status.status == "error" and "500" in broken.status.reason
-    server.route(CLIENT_INFO, Reply(status=410))
-    server.route("/k8s.example.invalid/client", Reply(body=b"<html></html>"))
-    gone = golang.enrich(module("k8s.example.invalid/client", "v0.31.2"), ctx)
-    assert gone.status.status == "not-found"
-    server.route(
-        "/x.example.invalid/m/@v/v1.0.0.info", Reply(body=b'{"Version": "v1', fault="truncate")
-    )
-    server.route("/x.example.invalid/m", Reply(status=404))
-    cut = golang.enrich(module("x.example.invalid/m", "v1.0.0"), ctx)
-    assert cut.status.status == "error" and cut.facts == ()
-    server.route("/y.example.invalid/m/@v/v1.0.0.info", Reply(body=b'{"Origin": \xff}'))
-    server.route("/y.example.invalid/m", Reply(status=404))
-    bad = golang.enrich(module("y.example.invalid/m", "v1.0.0"), ctx)
-    assert bad.status.status == "error" and "UTF-8" in bad.status.reason
-    server.route(
-        "/z.example.invalid/m/@v/v1.0.0.info",
-        Reply(status=429, headers={"Retry-After": "0"}),
-        Reply.file(GO / "client-v0.31.2.info"),
-    )
-    retried = golang.enrich(module("z.example.invalid/m", "v1.0.0"), ctx)
-    assert retried.status.status == "ok"
-
-
 def test_refusals_and_not_applicable(
     server: LoopbackServer, make_ctx: Callable[..., Context]
 ) -> None:
@@ -206,3 +177,15 @@ def test_a_bug_becomes_an_error_status(
     monkeypatch.setattr(golang, "derived", lambda path: 1 / 0)
     result = through_runner(golang, module("github.com/acme/tool", None), make_ctx())
     assert result.status.status == "error" and "ZeroDivisionError" in result.status.reason
+
+
+def test_no_go_get_to_a_host_only_the_tree_names(
+    server: LoopbackServer, make_ctx: Callable[..., Context]
+) -> None:
+    # Without ICTS_SCAN_GOGET_URL a vanity lookup goes to the host in go.mod: only for a version
+    # the proxy knows (it fetched it from there already), never for one nobody has heard of.
+    ctx = make_ctx()
+    result = golang.enrich(module("go.example.invalid/private", "v9.9.9"), ctx)
+    assert result.status.status == "not-found" and "go-import not asked" in result.status.reason
+    assert ctx.client.stats["network"] == 1  # the proxy's .info, nothing else
+    assert [s.path for s in server.requests] == ["/go.example.invalid/private/@v/v9.9.9.info"]

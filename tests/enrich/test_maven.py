@@ -110,38 +110,6 @@ def test_external_entity_is_refused(
     assert (result.status.status, result.facts) == ("error", ())
 
 
-def test_broken_and_failing_poms_are_unknown(
-    server: LoopbackServer, make_ctx: Callable[..., Context]
-) -> None:
-    ctx = make_ctx()
-    server.route(GADGET, Reply(status=404))
-    assert maven.enrich(artifact("org.example:gadget", "2.0"), ctx).status.status == "not-found"
-    server.route("/org/example/a/1/a-1.pom", Reply(status=500))
-    err = maven.enrich(artifact("org.example:a", "1"), ctx)
-    assert err.status.status == "error" and "500" in err.status.reason
-    server.route("/org/example/b/1/b-1.pom", Reply(body=b"<project><url>x</url>"))
-    bad = maven.enrich(artifact("org.example:b", "1"), ctx)
-    assert bad.status.status == "error" and "invalid XML" in bad.status.reason
-    body = (POMS / "gadget-2.0.pom").read_bytes()
-    server.route("/org/example/c/1/c-1.pom", Reply(body=body[:200], fault="truncate"))
-    cut = maven.enrich(artifact("org.example:c", "1"), ctx)
-    assert cut.status.status == "error" and cut.facts == ()
-    server.route("/org/example/d/1/d-1.pom", Reply(body=b"<html><body>proxy error</body></html>"))
-    html = maven.enrich(artifact("org.example:d", "1"), ctx)
-    assert html.status.status == "error" and "not a POM" in html.status.reason
-    server.route("/org/example/e/1/e-1.pom", Reply(body=b"<project>\xff\xfe</project>"))
-    assert maven.enrich(artifact("org.example:e", "1"), ctx).status.status == "error"
-
-
-def test_rate_limit_is_waited_out(server: LoopbackServer, make_ctx: Callable[..., Context]) -> None:
-    server.route(GADGET, Reply(status=429, headers={"Retry-After": "0"}), pom("gadget-2.0.pom"))
-    result = maven.enrich(artifact("org.example:gadget", "2.0"), make_ctx())
-    assert result.status.status == "ok" and server.hits(GADGET) == 2
-    server.route(WIDGET, Reply(status=429, headers={"Retry-After": "3600"}))
-    slow = maven.enrich(artifact("org.example:widget", "1.4.0"), make_ctx())
-    assert slow.status.status == "error" and "rate limited" in slow.status.reason
-
-
 def test_parent_failure_keeps_child_facts_and_says_so(
     server: LoopbackServer, make_ctx: Callable[..., Context]
 ) -> None:
@@ -202,17 +170,6 @@ def test_unsafe_coordinates_are_not_requested(
         "pkg:maven/org.example/x@1", "maven", "org.example:x", "1", source_kind="path"
     )
     assert maven.enrich(local, ctx).status.status == "not-applicable"
-
-
-def test_offline_uses_cache_only(server: LoopbackServer, make_ctx: Callable[..., Context]) -> None:
-    server.route(GADGET, pom("gadget-2.0.pom"))
-    assert maven.enrich(artifact("org.example:gadget", "2.0"), make_ctx()).status.status == "ok"
-    offline = make_ctx(offline=True)
-    cached = maven.enrich(artifact("org.example:gadget", "2.0"), offline)
-    assert cached.status.status == "ok" and cached.facts
-    missing = maven.enrich(artifact("org.example:widget", "1.4.0"), offline)
-    assert missing.status.status == "offline"
-    assert server.hits(GADGET) == 1
 
 
 def test_a_bug_becomes_an_error_status(

@@ -50,29 +50,6 @@ def test_account_published_version(
     assert ("publisher-email", "bob@corp.example.net", "registry-asserted") in facts
 
 
-def test_failures_are_unknown_not_clean(
-    server: LoopbackServer, make_ctx: Callable[..., Context]
-) -> None:
-    server.route("/@acme%2Fwidget", Reply(status=404))
-    server.route("/left-pad", Reply(status=500), Reply(status=500), Reply(status=500))
-    ctx = make_ctx()
-    missing = npm.enrich(widget("1.2.3"), ctx)
-    assert (missing.status.status, missing.facts) == ("not-found", ())
-    broken = npm.enrich(Component(purl.npm("left-pad", "1.0.0"), "npm", "left-pad", "1.0.0"), ctx)
-    assert broken.status.status == "error" and "500" in broken.status.reason
-
-
-def test_offline_uses_cache_only(server: LoopbackServer, make_ctx: Callable[..., Context]) -> None:
-    server.route("/@acme%2Fwidget", Reply.file(PACKUMENT))
-    assert npm.enrich(widget("1.2.3"), make_ctx()).status.status == "ok"
-    hits = server.hits("/@acme%2Fwidget")
-    offline = make_ctx(offline=True)
-    assert npm.enrich(widget("1.2.3"), offline).status.status == "ok"
-    other = Component(purl.npm("other", "1.0.0"), "npm", "other", "1.0.0")
-    assert npm.enrich(other, offline).status.status == "offline"
-    assert server.hits("/@acme%2Fwidget") == hits
-
-
 def test_run_fetches_each_package_once_and_reports_coverage(
     server: LoopbackServer, make_ctx: Callable[..., Context]
 ) -> None:

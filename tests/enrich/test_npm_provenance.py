@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 
 from sbom import purl
 from sbom.model import Component
-from scanner.enrich import npm_provenance, verify
+from scanner.enrich import npm_provenance
 from scanner.enrich.context import Context
 from scanner.enrich.model import SourceResult
-from tests.enrich.conftest import ENRICH_FIXTURES
+from tests.enrich.conftest import ENRICH_FIXTURES, verifying
 from tests.loopback import LoopbackServer, Reply
 
 FIX = ENRICH_FIXTURES / "npm-provenance"
@@ -39,21 +37,6 @@ def serve(server: LoopbackServer) -> None:
     server.route(CLI_ATT, Reply.file(FIX / "@playwright%2fcli@0.1.1.attestations.json"))
     server.route(GL, Reply.file(FIX / "@acme%2fgl-widget.json"))
     server.route(GL_ATT, Reply.file(FIX / "@acme%2fgl-widget@2.0.0.attestations.json"))
-
-
-@pytest.fixture
-def sigstore_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    verify.TRUST.clear()
-    yield
-    verify.TRUST.clear()
-
-
-def verifying(ctx: Context) -> Context:
-    ctx.verify = True  # type: ignore[attr-defined]
-    ctx.verify_offline = True  # type: ignore[attr-defined]  # never ask TUF from a test
-    return ctx
 
 
 def test_github_slsa_v1(server: LoopbackServer, make_ctx: Callable[..., Context]) -> None:
@@ -157,14 +140,6 @@ def test_malformed_attestations_are_errors(
     assert (result.status.status, result.facts) == ("error", ())
 
 
-def test_rate_limit_then_success(server: LoopbackServer, make_ctx: Callable[..., Context]) -> None:
-    serve(server)
-    again = Reply.file(FIX / "@playwright%2fcli@0.1.1.attestations.json")
-    server.route(CLI_ATT, Reply(status=429, headers={"Retry-After": "0"}), again)
-    result = npm_provenance.enrich(pkg("@playwright/cli", "0.1.1"), make_ctx())
-    assert result.status.status == "ok" and server.hits(CLI_ATT) == 2
-
-
 def test_not_applicable_and_skipped(make_ctx: Callable[..., Context]) -> None:
     local = Component("pkg:npm/x", "npm", "x", None, source_kind="path", source_url="../x")
     assert npm_provenance.enrich(local, make_ctx()).status.status == "not-applicable"
@@ -172,15 +147,8 @@ def test_not_applicable_and_skipped(make_ctx: Callable[..., Context]) -> None:
 
 
 def test_missing_library_skips_verification(
-    server: LoopbackServer,
-    make_ctx: Callable[..., Context],
-    monkeypatch: pytest.MonkeyPatch,
-    sigstore_home: None,
+    server: LoopbackServer, make_ctx: Callable[..., Context], without_sigstore: None
 ) -> None:
-    def absent(name: str) -> Any:
-        raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-
-    monkeypatch.setattr(verify, "_import", absent)
     serve(server)
     result = npm_provenance.enrich(pkg("@playwright/cli", "0.1.1"), verifying(make_ctx()))
     assert {f.strength for f in result.facts} == {"registry-asserted"}

@@ -142,42 +142,6 @@ def test_service_index_without_registrations(
     assert result.status.status == "error" and "RegistrationsBaseUrl" in result.status.reason
 
 
-@pytest.mark.parametrize(
-    ("replies", "status", "reason"),
-    [
-        (
-            (Reply(status=404, body=b"<Error><Code>BlobNotFound</Code></Error>"),),
-            "not-found",
-            "404",
-        ),
-        ((Reply(status=500),), "error", "HTTP 500"),
-        ((Reply(body=b'{"count": 1, "items": [{"@id": '),), "error", "malformed JSON"),
-        ((Reply(body=b'{"count": 1, "items": "\xfe\xff"}'),), "error", "invalid UTF-8"),
-        ((Reply.json({"count": 0}),), "error", "unexpected response shape"),
-        ((Reply.redirect("https://cdn.example.invalid/reg/index.json"),), "error", "another host"),
-    ],
-)
-def test_registration_faults_are_unknown_not_clean(
-    server: LoopbackServer,
-    ctx: Callable[..., Context],
-    replies: tuple[Reply, ...],
-    status: str,
-    reason: str,
-) -> None:
-    serve(server)
-    server.route(REG, *replies)
-    result = nuget.enrich(package("Example.Widget", "2.0.1"), ctx())
-    assert result.status.status == status and result.facts == ()
-    assert reason in result.status.reason
-
-
-def test_truncated_service_index(server: LoopbackServer, ctx: Callable[..., Context]) -> None:
-    serve(server)
-    server.route(INDEX, local(server, "service-index.json", fault="truncate"))
-    result = nuget.enrich(package("Example.Widget", "2.0.1"), ctx())
-    assert result.status.status == "error" and "truncated" in result.status.reason
-
-
 def test_hostile_nuspec_is_an_error_not_a_crash(
     server: LoopbackServer, ctx: Callable[..., Context]
 ) -> None:
@@ -191,31 +155,6 @@ def test_hostile_nuspec_is_an_error_not_a_crash(
     assert result.status.status == "error"
     assert result.status.reason.startswith("partial: nuspec: refused hostile XML")
     assert ("owner-account", "jroe", "registry-asserted") in facts_of(result)
-
-
-def test_search_retry_after_then_success(
-    server: LoopbackServer, ctx: Callable[..., Context]
-) -> None:
-    serve(server)
-    server.route(
-        SEARCH,
-        Reply(status=429, headers={"Retry-After": "1"}, body=b'{"statusCode": 429}'),
-        local(server, "search-example.widget.json"),
-    )
-    result = nuget.enrich(package("Example.Widget", "2.0.1"), ctx())
-    assert result.status.status == "ok"
-    assert ("owner-account", "examplecorp", "registry-asserted") in facts_of(result)
-
-
-def test_offline_uses_cache_only(server: LoopbackServer, ctx: Callable[..., Context]) -> None:
-    serve(server)
-    assert nuget.enrich(package("Example.Widget", "2.0.1"), ctx()).status.status == "ok"
-    before = len(server.requests)
-    offline = ctx(offline=True)
-    assert nuget.enrich(package("Example.Widget", "2.0.1"), offline).status.status == "ok"
-    other = nuget.enrich(package("Other.Package", "1.0.0"), offline)
-    assert other.status.status == "offline" and other.facts == ()
-    assert len(server.requests) == before
 
 
 def test_run_reads_the_service_index_once(

@@ -135,36 +135,6 @@ def test_sources_packagist_does_not_serve(make_ctx: Callable[..., Context]) -> N
     )
 
 
-@pytest.mark.parametrize(
-    ("replies", "status", "reason"),
-    [
-        ((Reply(status=404),), "not-found", "404"),
-        ((Reply(status=500),), "error", "HTTP 500"),
-        ((Reply.file(HERE / "acme-widget.p2.json", fault="truncate"),), "error", "truncated"),
-        ((Reply(body=b'{"minified": "composer/2.0", "packages": {"acme/w'),), "error", "malformed"),
-        ((Reply(body=b'{"packages": {"acme/widget": ["\x80"]}}'),), "error", "invalid UTF-8"),
-        ((Reply.json({"packages": {"acme/widget": {}}}),), "error", "unexpected response shape"),
-        (
-            (Reply.redirect("https://repo.mirror.example.invalid/p2/acme/widget.json"),),
-            "error",
-            "another host",
-        ),
-    ],
-)
-def test_faults_are_unknown_not_clean(
-    server: LoopbackServer,
-    make_ctx: Callable[..., Context],
-    replies: tuple[Reply, ...],
-    status: str,
-    reason: str,
-) -> None:
-    serve(server)
-    server.route(P2, *replies)
-    result = packagist.enrich(widget("v2.1.0"), make_ctx())
-    assert result.status.status == status and result.facts == ()
-    assert reason in result.status.reason
-
-
 def test_packagist_itself_is_looked_up(
     server: LoopbackServer, make_ctx: Callable[..., Context]
 ) -> None:
@@ -172,40 +142,6 @@ def test_packagist_itself_is_looked_up(
     # composer.lock records Packagist as the notification URL's base.
     public = widget("v2.1.0", registries=(endpoint("packagist").default + "/",))
     assert packagist.enrich(public, make_ctx()).status.status == "ok"
-
-
-def test_retry_after_then_success(server: LoopbackServer, make_ctx: Callable[..., Context]) -> None:
-    serve(server)
-    server.route(
-        P2,
-        Reply(status=429, headers={"Retry-After": "1"}),
-        Reply.file(HERE / "acme-widget.p2.json"),
-    )
-    assert packagist.enrich(widget("v2.1.0"), make_ctx()).status.status == "ok"
-    assert server.hits(P2) == 2
-
-
-def test_maintainers_failure_keeps_facts_but_is_not_ok(
-    server: LoopbackServer, make_ctx: Callable[..., Context]
-) -> None:
-    serve(server)
-    server.route(API, Reply(status=404))
-    result = packagist.enrich(widget("v2.1.0"), make_ctx())
-    assert result.status.status == "error"
-    assert result.status.reason.startswith("partial: maintainers: HTTP 404")
-    assert ("author-name", "Jane Roe", "self-declared") in facts_of(result)
-
-
-def test_offline_uses_cache_only(server: LoopbackServer, make_ctx: Callable[..., Context]) -> None:
-    serve(server)
-    assert packagist.enrich(widget("v2.1.0"), make_ctx()).status.status == "ok"
-    before = len(server.requests)
-    offline = make_ctx(offline=True)
-    # Another version of the same package is in the same cached documents.
-    assert packagist.enrich(widget("v2.0.0"), offline).status.status == "ok"
-    missing = packagist.enrich(widget("dev-main"), offline)
-    assert missing.status.status == "offline" and missing.facts == ()
-    assert len(server.requests) == before
 
 
 def test_run_fetches_each_document_once(

@@ -7,9 +7,8 @@ import json
 import subprocess
 import sys
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,7 +18,7 @@ from scanner.enrich import pypi, pypi_provenance, verify
 from scanner.enrich.context import Context
 from scanner.enrich.model import SourceResult
 from tests.conftest import REPO
-from tests.enrich.conftest import ENRICH_FIXTURES
+from tests.enrich.conftest import ENRICH_FIXTURES, verifying
 from tests.loopback import LoopbackServer, Reply
 
 FIX = ENRICH_FIXTURES / "pypi"
@@ -48,23 +47,6 @@ def serve_widget(server: LoopbackServer, cp311: Reply | None = None) -> None:
             integrity("acme-widget", "1.4.0", name), Reply.file(FIX / f"{name}.provenance.json")
         )
     server.route(integrity("acme-widget", "1.4.0", CP311), cp311 or Reply(status=404))
-
-
-@pytest.fixture
-def sigstore_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Keep sigstore's trust-root copies in the test's directory; reset the per-process state."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    verify.TRUST.clear()
-    yield
-    verify.TRUST.clear()
-
-
-def verifying(ctx: Context) -> Context:
-    # Context has no verification flags yet; these are the ones this source reads.
-    ctx.verify = True  # type: ignore[attr-defined]
-    ctx.verify_offline = True  # type: ignore[attr-defined]  # never ask TUF from a test
-    return ctx
 
 
 def test_github_publisher_from_two_files(
@@ -233,15 +215,8 @@ print(sorted(m for m in sys.modules if m.split(".")[0] in heavy))
 
 
 def test_missing_library_skips_verification_with_reason(
-    server: LoopbackServer,
-    make_ctx: Callable[..., Context],
-    monkeypatch: pytest.MonkeyPatch,
-    sigstore_home: None,
+    server: LoopbackServer, make_ctx: Callable[..., Context], without_sigstore: None
 ) -> None:
-    def absent(name: str) -> Any:
-        raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-
-    monkeypatch.setattr(verify, "_import", absent)
     serve_widget(server)
     result = pypi_provenance.enrich(comp("acme-widget", "1.4.0"), verifying(make_ctx()))
     publisher = next(f for f in result.facts if f.kind == "trusted-publisher")
@@ -266,7 +241,7 @@ def test_unreachable_trust_root_fails_safe(
     monkeypatch.setattr(verify, "_import", lambda name: fake)
     serve_widget(server)
     ctx = verifying(make_ctx())
-    ctx.verify_offline = False  # type: ignore[attr-defined]  # the fake stands in for TUF
+    ctx.verify_offline = False  # the fake stands in for TUF
     result = pypi_provenance.enrich(comp("acme-widget", "1.4.0"), ctx)
     publisher = next(f for f in result.facts if f.kind == "trusted-publisher")
     assert publisher.strength == "registry-asserted"

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
 from sbom import purl
 from sbom.model import Component, Inventory
 from scanner.enrich import rubygems
@@ -96,56 +94,6 @@ def test_the_configured_gem_server_is_looked_up(
     serve(server)
     mirrored = gem("3.1.0", registries=(server.base_url + "/",))
     assert rubygems.enrich(mirrored, make_ctx()).status.status == "ok"
-
-
-@pytest.mark.parametrize(
-    ("replies", "status", "reason"),
-    [
-        ((Reply(status=404, body=b"This version could not be found."),), "not-found", "404"),
-        ((Reply(status=500),), "error", "HTTP 500"),
-        ((Reply.file(HERE / "examplegem-3.1.0.json", fault="truncate"),), "error", "truncated"),
-        ((Reply(body=b'{"name": "examplegem", "authors": "Ja'),), "error", "malformed JSON"),
-        ((Reply(body=b'{"authors": "\xc3\x28"}'),), "error", "invalid UTF-8"),
-        ((Reply.json(["3.1.0"]),), "error", "unexpected response shape"),
-        ((Reply.redirect("https://gems.mirror.example.invalid/x"),), "error", "another host"),
-    ],
-)
-def test_faults_are_unknown_not_clean(
-    server: LoopbackServer,
-    make_ctx: Callable[..., Context],
-    replies: tuple[Reply, ...],
-    status: str,
-    reason: str,
-) -> None:
-    serve(server)
-    server.route(VERSION, *replies)
-    result = rubygems.enrich(gem("3.1.0"), make_ctx())
-    assert result.status.status == status and result.facts == ()
-    assert reason in result.status.reason
-
-
-def test_retry_after_then_success(server: LoopbackServer, make_ctx: Callable[..., Context]) -> None:
-    serve(server)
-    server.route(
-        OWNERS,
-        Reply(status=429, headers={"Retry-After": "1"}),
-        Reply.file(HERE / "examplegem-owners.json"),
-    )
-    result = rubygems.enrich(gem("3.1.0"), make_ctx())
-    assert result.status.status == "ok"
-    assert ("owner-account", "janeroe", "registry-asserted") in facts_of(result)
-    assert server.hits(OWNERS) == 2
-
-
-def test_owners_failure_keeps_facts_but_is_not_ok(
-    server: LoopbackServer, make_ctx: Callable[..., Context]
-) -> None:
-    serve(server)
-    server.route(OWNERS, Reply(body=b"[{"))
-    result = rubygems.enrich(gem("3.1.0"), make_ctx())
-    assert result.status.status == "error"
-    assert result.status.reason.startswith("partial: owners: malformed JSON")
-    assert ("author-name", "Jane Roe", "self-declared") in facts_of(result)
 
 
 def test_offline_uses_cache_only(server: LoopbackServer, make_ctx: Callable[..., Context]) -> None:

@@ -130,7 +130,7 @@ def test_offline_reads_only_the_cache(server, make_client, cache) -> None:
     hit = offline.fetch(server.url("/x"), source="npm")
     assert isinstance(hit, Fetched) and hit.from_cache and hit.body == b"cached"
     miss = offline.fetch(server.url("/y"), source="npm")
-    assert miss == FetchError(server.url("/y"), "offline: not in cache")
+    assert miss == FetchError(server.url("/y"), "offline: not in cache", kind="offline")
     assert len(server.requests) == 1
 
 

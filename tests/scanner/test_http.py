@@ -154,8 +154,9 @@ def test_redirects_same_host_followed_other_host_refused(server, make_client) ->
     assert isinstance(refused, FetchError) and refused.status == 302
     assert refused.reason.startswith("redirect to another host refused")
     assert server.hits("/elsewhere") == 0
-    # Explicitly allowed: followed, but the credential stays behind.
-    allowed = client.fetch(
+    # Explicitly allowed: followed, but the credential stays behind. (Another client: this one
+    # remembers the refusal for the rest of its scan.)
+    allowed = make_client().fetch(
         server.url("/away"), source="github-api", headers=auth, redirect_hosts={"localhost"}
     )
     assert isinstance(allowed, Fetched) and allowed.body == b"secret sink"

@@ -23,7 +23,7 @@ PHASE = 2
 MAX_REPOS = 5  # registry text is hostile: a component never costs more than a few lookups
 _MAJOR = re.compile(r"/v\d+$")
 # Worst first: the component's status is its worst lookup.
-_RANK = ("error", "offline", "skipped", "not-found")
+_RANK = ("error", "rate-limited", "deadline", "offline", "skipped", "not-found")
 
 
 def enrich(component: Component, ctx: Context) -> SourceResult:

@@ -41,7 +41,8 @@ def repository(run: Run, path: str) -> None:
         if owner_kind == "Organization":
             url = f"{base}/groups/{quote(login, safe='')}?with_projects=false"
             lookup.profile(run, "gitlab", login, owner_kind, url)
-        elif not run.ctx.token("GITLAB_TOKEN"):  # GitLab shows user profiles to signed-in callers
+        elif not run.ctx.credential("gitlab-api", "GITLAB_TOKEN", base):
+            # GitLab shows user profiles to signed-in callers only.
             run.problems.append(("skipped", f"gitlab:{login} profile: needs GITLAB_TOKEN"))
         elif login == root and type(user_id) is int:
             lookup.profile(run, "gitlab", login, owner_kind, f"{base}/users/{user_id}")

@@ -1,16 +1,14 @@
-"""Shared code-host lookups: one component's run, rate-limit memory, owner and profile facts."""
+"""Shared code-host lookups: one component's run, credentials and rate limits, owner and profile facts."""
 
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
 
 from sbom.model import Component
-from scanner.enrich.context import Context, FactBuilder, failed
+from scanner.enrich.context import Context, FactBuilder, status_of
 from scanner.enrich.model import Fact, Status
-from scanner.net.client import FetchError, HttpClient, JsonDoc
+from scanner.net.client import FetchError, JsonDoc
 
 NAME = "codehost"
 # Repository host → (subject prefix, endpoint-table source, token variable).
@@ -46,11 +44,6 @@ KIND_OF = {
     "location": "host-location",
 }
 
-# Hosts that answered "rate limited", per HTTP client (one client = one scan). The client does
-# not pause a host on GitHub's quota 403 (no Retry-After), so later lookups would hammer it.
-_limited: WeakKeyDictionary[HttpClient, dict[str, str]] = WeakKeyDictionary()
-_limited_lock = threading.Lock()
-
 
 @dataclass
 class Run:
@@ -68,27 +61,23 @@ def get(run: Run, family: str, url: str, what: str) -> JsonDoc | None:
     """A JSON object from a code-host API, or None with the problem recorded."""
     _, source, token_env = next(v for v in HOSTS.values() if v[0] == family)
     client = run.ctx.client
-    with _limited_lock:
-        limited = _limited.get(client, {}).get(family)
-    if limited:
-        run.problems.append(("skipped", f"{what}: not asked, {limited}"))
-        return None
     headers = dict(HEADERS[family])
-    token = run.ctx.token(token_env)
+    token = run.ctx.credential(source, token_env, url)
     if token:
         headers["Authorization"] = f"Bearer {token}"
     doc = client.get_json(url, source=source, headers=headers)
     if isinstance(doc, FetchError):
-        # Gitee answers a spent quota with a bare 403: no header tells it from a refusal.
-        quota = family == "gitee" and doc.status == 403
-        if quota or doc.status == 429 or doc.reason.startswith("rate limited"):
-            with _limited_lock:
-                _limited.setdefault(client, {})[family] = f"{family} was rate limited earlier"
+        if family == "gitee" and doc.status == 403 and doc.kind != "rate-limited":
+            # Gitee answers a spent quota with a bare 403: no header tells it from a refusal.
+            # The host is paused for the rest of the scan, for every source, as a quota is.
+            client.pause(url, "Gitee answered 403, as it does when its quota is spent")
+            doc = FetchError(doc.url, f"rate limited: {doc.reason}", 403, "rate-limited")
+        status = status_of(doc)
+        if status == "rate-limited":
             hint = "" if token else f" (set {token_env})"
-            run.problems.append(("error", f"rate limited{hint}: {what}: {doc.reason}"))
+            run.problems.append((status, f"rate limited{hint}: {what}: {doc.reason}"))
         else:
-            status = failed(NAME, doc).status
-            run.problems.append((status.status, f"{what}: {status.reason}"))
+            run.problems.append((status, f"{what}: {doc.reason}"))
         return None
     if not isinstance(doc.data, dict):
         run.problems.append(("error", f"{what}: expected a JSON object"))
