@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 _HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 _PEP503 = re.compile(r"[-_.]+")
@@ -53,6 +53,16 @@ CODE_HOSTS: dict[str, str] = {
 }
 
 
+def split_url(text: str) -> SplitResult | None:
+    """``urlsplit`` for untrusted text: None instead of ValueError ("http://[broken")."""
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises on a bad port, like hostname on a bad IPv6 literal
+    except ValueError:
+        return None
+    return parts
+
+
 def normalize_host(value: str) -> str:
     """Lowercase, no trailing dot, IDN labels as punycode (how DNS and lockfiles spell them)."""
     host = value.strip().rstrip(".").lower()
@@ -74,7 +84,8 @@ def host_of(value: str) -> str:
     if "@" in text and "://" not in text:
         text = text.rsplit("@", 1)[1]
     elif "://" in text or text.startswith("//"):
-        text = urlsplit(text if "://" in text else "x:" + text).hostname or ""
+        parts = split_url(text if "://" in text else "x:" + text)
+        text = (parts.hostname if parts else "") or ""
     else:
         text = text.split("/", 1)[0].split(":", 1)[0]
     return normalize_host(text.strip("<> "))
@@ -129,8 +140,10 @@ def _split_repo(url: str) -> tuple[str, list[str]] | None:
     else:
         for prefix in ("git+", "scm:git:"):
             text = text.removeprefix(prefix)
-        parts = urlsplit(text if "://" in text else "https://" + text)
-        host, path = parts.hostname or "", parts.path
+        split = split_url(text if "://" in text else "https://" + text)
+        if split is None:
+            return None
+        host, path = split.hostname or "", split.path
     host = normalize_host(host).removeprefix("www.")
     segments = [s for s in path.strip("/").split("/") if s]
     if host not in CODE_HOSTS or not segments:

@@ -81,15 +81,24 @@ def load(path: str | None) -> Config:
         return Config()
     try:
         with open(path, encoding="utf-8") as fh:
-            doc = load_toml(fh.read())
+            text = fh.read()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    return parse(text, path)
+
+
+def parse(text: str, path: str) -> Config:
+    """Validate a policy file's text; ``path`` names it in errors and decides its kind."""
+    try:
+        doc = load_toml(text)
     except ParseError as exc:
         where = f"{path}:{exc.line}" if exc.line else path
         raise ConfigError(f"{where}: {exc.message}") from None
     table: Any = doc
     prefix = ""
-    if os.path.basename(path) == "pyproject.toml":
+    if os.path.basename(path.split("@", 1)[0]) == "pyproject.toml":
         table = doc.get("tool", {}).get("icts-scan", {})
         prefix = "tool.icts-scan."
     if not isinstance(table, dict):

@@ -234,11 +234,10 @@ expires = 2099-01-01
 
 
 def test_a_waiver_bound_to_the_base_version_becomes_stale(repo: Path, tmp_path: Path) -> None:
-    base = git(repo, "rev-parse", "HEAD")
     policy = WAIVER.format(id="G2", purl=f"{G2}@5.1.0") + WAIVER.format(
         id="L7", purl=f"{L7}@2.20.0"
     )
-    (repo / ".icts-scan.toml").write_text(policy)
+    base = commit(repo, {".icts-scan.toml": policy}, "policy with waivers")
     deps = {"@antv/g2": "5.1.1", "@antv/l7": "2.20.0", "left-pad": "1.3.0"}
     (repo / "package-lock.json").write_text(lockfile(deps))
     code, doc = diff(repo, tmp_path, "--base", base)
@@ -249,6 +248,35 @@ def test_a_waiver_bound_to_the_base_version_becomes_stale(repo: Path, tmp_path: 
     [new] = [f for f in doc["new_findings"] if f["severity"] != "info"]
     assert (new["purl"], new["waiver"]) == (f"{L7}@2.20.0", "L7")
     assert doc["summary"]["new_findings_waived"] == 1
+    assert doc["policy"]["changes"] == []
+
+
+def test_a_pull_request_cannot_waive_or_relax_its_own_gate(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = git(repo, "rev-parse", "HEAD")
+    # The change adds a linked package AND a policy that would hide it four ways.
+    relaxed = (
+        'fail-on = "critical"\nexclude = ["**"]\nprofile = "bulk-data"\n'
+        '[endpoints]\nnpm = "http://127.0.0.1:9/"\n' + WAIVER.format(id="SELF", purl=f"{L7}@2.20.0")
+    )
+    (repo / ".icts-scan.toml").write_text(relaxed)
+    deps = {"@antv/g2": "5.1.0", "@antv/l7": "2.20.0", "left-pad": "1.3.0"}
+    (repo / "package-lock.json").write_text(lockfile(deps))
+    code, doc = diff(repo, tmp_path, "--base", base)
+    err = capsys.readouterr().err
+    assert code == 1  # judged by the base policy: the new link counts, unwaived
+    [new] = [f for f in doc["new_findings"] if f["severity"] != "info"]
+    assert (new["purl"], new["waiver"]) == (f"{L7}@2.20.0", None)
+    assert doc["policy"]["source"].startswith("defaults")
+    changes = "\n".join(doc["policy"]["changes"])
+    for word in ("fail-on", "exclude", "profile", "endpoints", "waiver SELF added"):
+        assert word in changes, word
+    assert "edits the policy" in err
+    # The comment shows the policy change to the reviewer.
+    md = tmp_path / "c.md"
+    cli.main(["diff", str(repo), "--no-network", "--base", base, "--report", f"markdown={md}"])
+    assert "This change edits the policy" in md.read_text() and "SELF" in md.read_text()
 
 
 def test_a_mirror_change_of_a_kept_package_is_a_provenance_change(

@@ -1,40 +1,57 @@
-"""``icts-scan explain CHECK``: what a check asks, on what grounds, what it never uses, what to do."""
+"""``icts-scan explain``: a check's record, the severity table, or why one finding has its severity."""
 
 from __future__ import annotations
 
 import argparse
-import sys
+import json
 import textwrap
 from typing import Any
+
+from scanner.commands import exits
+from scanner.report.text import plain
+
+_WRAP = textwrap.TextWrapper(width=88, initial_indent="  ", subsequent_indent="  ")
 
 
 def register(sub: Any) -> None:
     """Add the ``explain`` subcommand."""
     p: argparse.ArgumentParser = sub.add_parser(
-        "explain", help="print a check's documentation record", description=__doc__
+        "explain",
+        help="print a check's record, the severity table, or why a finding has its severity",
+        description="icts-scan explain CHECK prints what a check asks and never uses; "
+        "icts-scan explain severity prints the severity table; "
+        "icts-scan explain --finding ID --report FILE.json shows the row a finding used.",
     )
-    p.add_argument("check", nargs="?", help="check id (omit to list them)")
+    p.add_argument("check", nargs="?", help="check id, or 'severity' (omit to list the checks)")
+    p.add_argument("--finding", metavar="ID", help="a finding or group id from a JSON report")
+    p.add_argument(
+        "--report",
+        metavar="FILE",
+        default="icts-scan.json",
+        help="the JSON report the finding is in (default: icts-scan.json)",
+    )
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print one record, or the list of checks."""
+    """Print one record, the table, one finding's reasoning, or the list of checks."""
     from scanner.assess.checks import CHECKS
+    from scanner.assess.severity import table_markdown
 
     records = {record.id: record for record, _ in CHECKS}
+    if args.finding:
+        return _finding(args.finding, args.report)
+    if args.check == "severity":
+        print(table_markdown())
+        return exits.OK
     if not args.check:
         for record in records.values():
             print(f"{record.id:14} {record.title}")
-        return 0
-    found = records.get(args.check)
-    if found is None:
-        print(
-            f"icts-scan: error: unknown check {args.check!r} (known: {', '.join(records)})",
-            file=sys.stderr,
-        )
-        return 2
-    record = found
-    wrap = textwrap.TextWrapper(width=88, initial_indent="  ", subsequent_indent="  ")
+        print(f"{'severity':14} The severity table: evidence kind x identifier scope")
+        return exits.OK
+    if args.check not in records:
+        return exits.fail(f"unknown check {args.check!r} (known: {', '.join(records)}, severity)")
+    record = records[args.check]
     print(f"{record.id}: {record.title}")
     for label, text in (
         ("Question", record.question),
@@ -44,5 +61,71 @@ def run(args: argparse.Namespace) -> int:
         ("Never", record.never),
         ("Remediation", record.remediation),
     ):
-        print(f"\n{label}:\n" + wrap.fill(text))
-    return 0
+        print(f"\n{label}:\n" + _WRAP.fill(text))
+    return exits.OK
+
+
+def _finding(fid: str, report: str) -> int:
+    """The severity-table row and evidence behind one finding (or every finding of a group)."""
+    from scanner.assess.severity import BY_BASIS, lower
+
+    try:
+        with open(report, encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except (OSError, ValueError) as exc:
+        return exits.fail(f"{report}: cannot read a JSON report: {exc}")
+    findings = {f.get("id"): f for f in doc.get("findings", []) if isinstance(f, dict)}
+    groups = {g.get("id"): g for g in doc.get("groups", []) if isinstance(g, dict)}
+    chosen = [findings[fid]] if fid in findings else []
+    if not chosen and fid in groups:
+        chosen = [findings[i] for i in groups[fid].get("findings", []) if i in findings][:1]
+    if not chosen:
+        return exits.fail(f"no finding or group {fid!r} in {report}")
+    f = chosen[0]
+    row = BY_BASIS.get(str(f.get("basis", "")))
+    print(
+        plain(
+            f"{f.get('id')}: {f.get('severity', '').upper()} {f.get('check')} · {f.get('purl') or f.get('group')}"
+        )
+    )
+    print(f"\nReason:\n{_WRAP.fill(plain(f.get('reason', '')))}")
+    if row is not None:
+        print("\nSeverity table row (icts-scan explain severity):")
+        print(
+            _WRAP.fill(
+                f"{row.evidence} — identifier scope {row.scope} — allows {row.severity}: {row.why}."
+            )
+        )
+        unverified = any(
+            "unverified" in str(e.get("note", ""))
+            for e in f.get("evidence", [])
+            if isinstance(e, dict)
+        )
+        if unverified:
+            print(
+                _WRAP.fill(
+                    f"The identifier is unverified in the knowledge base: one step lower ({lower(row.tier)})."
+                )
+            )
+        if f.get("check") == "collaboration":
+            print(
+                _WRAP.fill(
+                    "A collaboration link is one step weaker than the same evidence of control."
+                )
+            )
+    elif f.get("check") == "supply-path":
+        print(
+            "\nSeverity: a mirror run by a linked entity is medium; one only located in an adversary jurisdiction is low."
+        )
+    for note in f.get("notes", []):
+        print(f"\nNote:\n{_WRAP.fill(plain(note))}")
+    print("\nEvidence:")
+    for e in f.get("evidence", []):
+        if isinstance(e, dict):
+            print(
+                plain(
+                    f"  {e.get('kind')}: {e.get('field')} = {e.get('value')} ({e.get('source')}, {e.get('strength')})",
+                    300,
+                )
+            )
+    return exits.OK

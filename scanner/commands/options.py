@@ -72,11 +72,16 @@ def load_policy(args: argparse.Namespace, root: str | None) -> configuration.Con
     Raises ConfigError naming the file and key.
     """
     cfg = configuration.load(args.config or (configuration.find(root) if root else None))
+    return lookup_policy(with_flags(cfg, args), args, root)
+
+
+def with_flags(cfg: configuration.Config, args: argparse.Namespace) -> configuration.Config:
+    """--profile and --fail-on, which override the policy file."""
     if args.profile:
         cfg = dataclasses.replace(cfg, profile=args.profile)
     if args.fail_on:
         cfg = dataclasses.replace(cfg, fail_on=args.fail_on)
-    return lookup_policy(cfg, args, root)
+    return cfg
 
 
 def lookup_policy(

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from scanner import __version__
+from scanner.commands import exits
 
 FORMATS = ("cyclonedx-json", "cyclonedx-xml", "spdx-json")
 
@@ -18,6 +19,8 @@ def register(sub: Any) -> None:
         help="inventory dependencies and write an SBOM",
         description="Inventory every lockfile and manifest under PATH (nothing is installed, "
         "built or executed) and write an SBOM; or convert an existing SBOM with --input.",
+        epilog=exits.EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("path", nargs="?", default=".", help="folder to inventory (default: .)")
     p.add_argument(
@@ -36,7 +39,12 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--no-git", action="store_true", help="walk the folder even inside a git work tree"
     )
-    p.add_argument("--strict", action="store_true", help="exit 3 when any file could not be read")
+    p.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="a file that could not be read is a warning, not exit 3",
+    )
+    p.add_argument("--strict", action="store_true", help=argparse.SUPPRESS)  # the default now
     p.add_argument(
         "--check-minimum",
         action="store_true",
@@ -56,18 +64,28 @@ def run(args: argparse.Namespace) -> int:
     if args.input:
         from sbom.ingest import ingest_file
 
+        unreadable = exits.unreadable_input(args.input)
+        if unreadable:
+            return exits.fail(unreadable)
+    elif not os.path.isdir(args.path):
+        return exits.fail(f"{args.path}: not a folder")
+    blocked = exits.unwritable([args.output])
+    if blocked:
+        return exits.fail(blocked)
+    if args.input:
         inventory = ingest_file(args.input)
     else:
-        if not os.path.isdir(args.path):
-            print(f"icts-scan: error: {args.path}: not a folder", file=sys.stderr)
-            return 2
         inventory = inventory_from_tree(
             args.path, include_vendored=args.include_vendored, use_git=not args.no_git
         )
+    code, line = exits.inventory_status(inventory, explicit_input=args.input)
+    if code == exits.USAGE:
+        return exits.fail(line or "input could not be read")
     text = render(inventory, args.format, reproducible=args.reproducible, tool_version=__version__)
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        failed = exits.write_text(args.output, text)
+        if failed:
+            return exits.fail(failed)
     else:
         sys.stdout.write(text)
     from scanner.commands import options
@@ -80,9 +98,9 @@ def run(args: argparse.Namespace) -> int:
         + (f", {len(inventory.issues)} issues" if inventory.issues else ""),
         file=sys.stderr,
     )
-    if args.strict and inventory.issues:
-        return 3
-    return 0
+    if code == exits.NOTHING:
+        return exits.fail(line or "nothing to scan", exits.NOTHING)
+    return exits.combine(False, exits.incomplete(inventory), args.allow_incomplete)
 
 
 def _check_minimum(text: str, inventory: Any, args: argparse.Namespace) -> None:

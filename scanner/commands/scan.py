@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING, Any, TextIO
 
-from scanner.commands import options
+from scanner.commands import exits, options
+from scanner.commands.exits import EPILOG
 
 if TYPE_CHECKING:
-    from scanner.assess.model import Finding
-    from scanner.monorepo.projects import Tree
     from scanner.pipeline import ScanResult
-    from scanner.progress import Progress
 
 
 def register(sub: Any) -> None:
@@ -24,6 +23,8 @@ def register(sub: Any) -> None:
         description="Inventory PATH (or --sbom FILE), enrich every component with provenance, "
         "assess it against the knowledge base and write reports. Findings are indicators for "
         "review; only an issued Final Determination makes a component 'prohibited'.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("path", nargs="?", default=".", help="folder to scan (default: .)")
     p.add_argument("--sbom", metavar="FILE", help="scan this CycloneDX/SPDX document instead")
@@ -36,7 +37,42 @@ def register(sub: Any) -> None:
     )
     options.add_policy(p)
     options.add_lookups(p)
-    p.add_argument("--strict", action="store_true", help="exit 3 when the scan is incomplete")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="also exit 3 when provenance stayed unknown for any component",
+    )
+    p.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="an input file that could not be read is a warning, not exit 3",
+    )
+    p.add_argument(
+        "--as-of",
+        metavar="DATE",
+        type=_day,
+        help="evaluate the knowledge base (listings, ownership, namespaces) as of this day "
+        "(YYYY-MM-DD; default today)",
+    )
+    p.add_argument(
+        "--min-severity",
+        choices=("low", "medium", "high", "critical"),
+        default="low",
+        help="show only groups at or above this severity in the terminal (never changes the "
+        "exit status)",
+    )
+    p.add_argument(
+        "--show-unknown",
+        action="store_true",
+        help="list the components whose provenance stayed unknown, with the reason",
+    )
+    p.add_argument(
+        "--sarif-waived",
+        choices=("omit", "suppress"),
+        default="omit",
+        help="waived and accepted findings in SARIF: left out (default; GitHub would open "
+        "alerts for them) or kept with a suppression",
+    )
     p.add_argument(
         "--sbom-dir",
         metavar="DIR",
@@ -63,6 +99,13 @@ def register(sub: Any) -> None:
     p.set_defaults(run=run)
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
 def _shard(text: str) -> tuple[int, int]:
     from scanner.monorepo.projects import parse_shard
 
@@ -73,10 +116,9 @@ def _shard(text: str) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Scan and report; 0 ok, 1 findings at or above fail-on, 2 usage, 3 incomplete (strict)."""
+    """Scan and report; the exit status follows scanner.commands.exits."""
     import dataclasses
     import os
-    import time
 
     import feeds
     from scanner import config as configuration
@@ -86,27 +128,32 @@ def run(args: argparse.Namespace) -> int:
     from scanner.progress import Progress, choose
     from scanner.report import terminal
     from scanner.report.formats import BY_NAME
+    from scanner.report.text import plain
 
     targets, problem = options.report_targets(args.report, BY_NAME)
     if problem:
-        return options.error(problem)
-    if not args.sbom and not os.path.isdir(args.path):
-        print(f"icts-scan: error: {args.path}: not a folder", file=sys.stderr)
-        return 2
+        return exits.fail(problem)
+    if args.sbom:
+        unreadable = exits.unreadable_input(args.sbom)
+        if unreadable:
+            return exits.fail(unreadable)
+    elif not os.path.isdir(args.path):
+        return exits.fail(f"{args.path}: not a folder")
     monorepo = bool(args.sbom_dir or args.shard)
     if monorepo and args.sbom:
-        print("icts-scan: error: --sbom-dir and --shard scan a folder, not --sbom", file=sys.stderr)
-        return 2
+        return exits.fail("--sbom-dir and --shard scan a folder, not --sbom")
     stamp = _stamp() if args.reproducible else None
     if stamp == "":
-        print("icts-scan: error: SOURCE_DATE_EPOCH must be a whole number", file=sys.stderr)
-        return 2
+        return exits.fail("SOURCE_DATE_EPOCH must be a whole number")
+    # Every output is checked before the scan: a typo never costs a whole scan's time.
+    blocked = exits.unwritable(path for _, path in targets)
+    if blocked:
+        return exits.fail(blocked)
     if args.sbom_dir:
         try:
             os.makedirs(args.sbom_dir, exist_ok=True)
         except OSError as exc:
-            print(f"icts-scan: error: {args.sbom_dir}: {exc.strerror or exc}", file=sys.stderr)
-            return 2
+            return exits.fail(f"{args.sbom_dir}: {exc.strerror or exc}")
     progress = Progress(choose(args.progress, sys.stderr), sys.stderr)
     try:
         cfg = options.load_policy(args, None if args.sbom else args.path)
@@ -119,57 +166,103 @@ def run(args: argparse.Namespace) -> int:
             network=not args.no_network,
             verify=args.verify_attestations,
             max_time=args.max_time,
+            as_of=args.as_of,
         )
-        tree, selected = None, None
+        tree, read = None, 0.0
         if monorepo:
-            from scanner.monorepo import projects
+            from scanner.commands.scan_projects import read_tree
 
-            t0 = time.perf_counter()
-            tree, selected = _projects(args, progress)
-            read = time.perf_counter() - t0
-            # Without a shard the tree's inventory is the whole scan already.
-            inventory = projects.select(tree, selected) if args.shard else tree.inventory
-            request = dataclasses.replace(request, inventory=inventory, history=True)
+            tree, request, read = read_tree(args, request, progress)
         progress.stage("scan", "lookups")
         result = scan(dataclasses.replace(request, progress=progress.advance), feedset)
         progress.done(", ".join(f"{s.name} {s.status}" for s in result.stages))
         if tree is not None:
-            # The tree was read before the pipeline ran; its inventory stage includes that.
-            stages = [
-                dataclasses.replace(s, seconds=s.seconds + read) if s.name == "inventory" else s
-                for s in result.stages
-            ]
-            result = dataclasses.replace(result, stages=tuple(stages), projects=tree.projects)
+            from scanner.commands.scan_projects import with_tree
+
+            result = with_tree(result, tree, read)
     except (configuration.ConfigError, EndpointError) as exc:
         progress.clear()
-        print(f"icts-scan: error: {exc}", file=sys.stderr)
-        return 2
+        return exits.fail(str(exc))
+    code, line = exits.inventory_status(result.inventory, explicit_input=args.sbom)
+    if code == exits.USAGE:
+        progress.clear()
+        return exits.fail(line or "input could not be read")
     if tree is not None and args.sbom_dir:
+        from scanner.commands.scan_projects import write_sboms
+
         try:
-            _write_sboms(result, tree, args, stamp, progress)
+            write_sboms(result, tree, args, stamp, progress)
         except OSError as exc:
             progress.clear()
-            print(f"icts-scan: error: {args.sbom_dir}: {exc.strerror or exc}", file=sys.stderr)
-            return 2
+            return exits.fail(f"{args.sbom_dir}: {exc.strerror or exc}")
+    failed = _write_reports(result, targets, args)
+    progress.finish(
+        f"{len(result.inventory.components)} components, "
+        f"{sum(1 for f in result.findings if not f.excused)} findings"
+    )
+    if not any(fmt == "table" and path is None for fmt, path in targets):
+        # The run never looks silent: the summary goes to stderr when reports go to files.
+        for summary in terminal.summary_lines(result):
+            print(plain(summary), file=sys.stderr)
+    options.print_issues(result.inventory.issues)
+    if failed:
+        return exits.fail(failed)
+    if code == exits.NOTHING:
+        return exits.fail(line or "nothing to scan", exits.NOTHING)
+    findings = exit_code(result.findings, cfg.fail_on, False, False) == exits.FINDINGS
+    findings = findings or result.unknown_over_limit
+    unread = exits.incomplete(result.inventory)
+    unknown = args.strict and result.coverage.unknown_count > 0
+    outcome = exits.combine(findings, unread or unknown, args.allow_incomplete and not unknown)
+    if outcome == exits.INCOMPLETE and unread:
+        exits.say("an input could not be read (above); --allow-incomplete to accept", "incomplete")
+    elif outcome == exits.INCOMPLETE:
+        exits.say(f"{result.coverage.summary()} (--strict)", "incomplete")
+    return outcome
+
+
+def _write_reports(
+    result: ScanResult, targets: list[tuple[str, str | None]], args: argparse.Namespace
+) -> str | None:
+    """Every requested report; the first write failure, if any (the others are still written)."""
+    from scanner.report import json_report, sarif, terminal
+    from scanner.report.formats import BY_NAME
+
+    failed = None
     for fmt, path in targets:
         if fmt == "table":
+            color = path is None and terminal.use_color(sys.stdout.isatty())
+            # A table written to a file lists every group; the terminal shows the first 30.
             text = terminal.render(
-                result, color=path is None and terminal.use_color(sys.stdout.isatty())
+                result,
+                color=color,
+                limit=30 if path is None else None,
+                min_severity=args.min_severity,
+                show_unknown=args.show_unknown,
             )
+        elif fmt == "sarif":
+            text = sarif.render(result, waived=args.sarif_waived)
+        elif fmt == "json" and path is not None:
+            failed = failed or _stream(path, result, json_report.write)
+            continue
         else:
             text = BY_NAME[fmt].render(result)
         if path is None:
             sys.stdout.write(text)
         else:
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(text)
-    progress.finish(
-        f"{len(result.inventory.components)} components, "
-        f"{sum(1 for f in result.findings if not f.waiver)} findings"
-    )
-    options.print_issues(result.inventory.issues)
-    code = exit_code(result.findings, cfg.fail_on, result.incomplete, args.strict)
-    return 1 if code == 0 and result.unknown_over_limit else code
+            failed = failed or exits.write_text(path, text)
+    return failed
+
+
+def _stream(
+    path: str, result: ScanResult, write: Callable[[ScanResult, TextIO], None]
+) -> str | None:
+    try:
+        with open(path, "w", encoding="utf-8", errors="surrogateescape") as fh:
+            write(result, fh)
+    except OSError as exc:
+        return f"{path}: cannot write: {exc.strerror or exc}"
+    return None
 
 
 def _stamp() -> str:
@@ -181,90 +274,3 @@ def _stamp() -> str:
         return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     except (ValueError, OverflowError, OSError):
         return ""
-
-
-def _projects(args: argparse.Namespace, progress: Progress) -> tuple[Tree, list[str]]:
-    """Read the tree once and pick this shard's projects (all of them without --shard)."""
-    from scanner.monorepo import projects
-
-    progress.stage("inventory", "files")
-    tree = projects.build(args.path, tick=progress.advance)
-    names = sorted(set(tree.projects.values()))
-    selected = projects.shard(names, *args.shard) if args.shard else names
-    where = f"; shard {args.shard[0]}/{args.shard[1]}: {len(selected)}" if args.shard else ""
-    progress.done(
-        f"{len(tree.inventory.components)} components from {len(tree.inventory.files)} files, "
-        f"{len(names)} projects{where}"
-    )
-    return tree, selected
-
-
-def _write_sboms(
-    result: ScanResult, tree: Tree, args: argparse.Namespace, stamp: str | None, progress: Progress
-) -> None:
-    """One enriched CycloneDX JSON per project of the scan, plus an index of them."""
-    import json
-    import os
-    from dataclasses import replace
-
-    from sbom.export.fields import NS
-    from scanner.enrich.model import Enriched
-    from scanner.enrich.run import coverage
-    from scanner.monorepo import projects
-    from scanner.report import cyclonedx_json_report
-    from scanner.report.cyclonedx_enrich import escape_surrogates, serial_number
-
-    per = projects.split(result.inventory, tree.projects, tree.parts)
-    # Over every project, not this shard's: a file name never depends on the sharding.
-    stems = projects.file_names({*tree.projects.values(), *per})
-    finished = stamp or result.finished
-    base = os.path.basename(os.path.abspath(args.path)) or "project"
-    provenance = result.enriched.provenance
-    by_purl: dict[str, list[Finding]] = {}
-    for finding in result.findings:
-        by_purl.setdefault(finding.purl, []).append(finding)
-    index = []
-    progress.stage("SBOMs", "projects")
-    for n, (name, inv) in enumerate(per.items(), 1):
-        purls = {c.purl for c in inv.components}
-        paths = {f.path for f in inv.files}
-        prov = {p: provenance[p] for p in purls if p in provenance}
-        findings = tuple(
-            replace(f, locations=tuple(loc for loc in f.locations if loc[0] in paths))
-            for p in sorted(purls & by_purl.keys())
-            for f in by_purl[p]
-        )
-        own = replace(
-            result,
-            inventory=inv,
-            enriched=Enriched(prov, coverage(prov)),
-            findings=findings,
-            finished=finished,
-        )
-        doc = cyclonedx_json_report.document(own)
-        meta = doc["metadata"]
-        meta["component"]["name"] = f"{base}/{name}" if name else base
-        meta["properties"] = sorted(
-            [*meta["properties"], {"name": NS + "project", "value": name or "."}],
-            key=lambda p: (p["name"], p["value"]),
-        )
-        doc["serialNumber"] = serial_number(doc)
-        file = stems[name] + ".cdx.json"
-        text = escape_surrogates(json.dumps(doc, ensure_ascii=False)) + "\n"
-        with open(os.path.join(args.sbom_dir, file), "w", encoding="utf-8") as fh:
-            fh.write(text)
-        index.append(
-            {
-                "project": name or ".",
-                "sbom": file,
-                "files": sorted(paths),
-                "components": len(inv.components),
-                "findings": sum(1 for f in findings if not f.waiver),
-            }
-        )
-        progress.advance(n, len(per))
-    shard = f"-shard-{args.shard[0]}-of-{args.shard[1]}" if args.shard else ""
-    with open(os.path.join(args.sbom_dir, f"projects{shard}.json"), "w", encoding="utf-8") as fh:
-        json.dump({"shard": list(args.shard or (1, 1)), "projects": index}, fh, indent=2)
-        fh.write("\n")
-    progress.done(f"{len(index)} written to {args.sbom_dir}")

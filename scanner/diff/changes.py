@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlsplit
 
 from feeds import FeedSet
+from feeds.hosts import split_url
 from sbom.model import Component, Inventory
 from sbom.vcs import split as split_remote
 from scanner.assess.model import SEVERITY_RANK, Finding
@@ -86,6 +86,10 @@ class DiffResult:
     new_findings: tuple[Finding, ...]
     provenance: tuple[ProvenanceChange, ...]
     stale_waivers: tuple[WaiverUse, ...]
+    policy_source: str = ""
+    """Where the policy that judged the change came from (the base revision's file)."""
+    policy_changes: tuple[str, ...] = ()
+    """What the change does to the policy file: reported for review, never applied to itself."""
 
     @property
     def incomplete(self) -> bool:
@@ -213,8 +217,8 @@ def _hosts(comp: Component) -> list[tuple[str, str]]:
         *((u, "download host") for u in comp.resolved),
         *((u, "registry") for u in comp.registries),
     ]:
-        parts = urlsplit(url)
-        if parts.scheme and parts.hostname:
+        parts = split_url(url)
+        if parts and parts.scheme and parts.hostname:
             port = f":{parts.port}" if parts.port else ""
             path = parts.path.rstrip("/") if what == "registry" else ""
             # No user info: a lockfile URL may carry credentials.

@@ -220,3 +220,16 @@ def inventory_at(
         issues,
         metadata={"revision": commit},
     )
+
+
+def files_at(
+    repo: Repository, commit: str, paths: tuple[str, ...], max_bytes: int = 1 << 20
+) -> dict[str, bytes]:
+    """The named files of the scanned folder at ``commit`` (absent, linked or oversized: left out)."""
+    entries = [
+        e
+        for e in _tree(repo, commit)
+        if e.path in paths and e.mode != _LINK and e.size <= max_bytes
+    ]
+    where = {e.sha: e.path for e in entries}
+    return {where[sha]: data for sha, data in _blobs(repo, list(where))}

@@ -11,7 +11,8 @@ from sbom.model import Component
 from scanner.assess.model import SEVERITY_RANK
 from scanner.diff.changes import DiffResult, Revision
 from scanner.report import markdown, sarif
-from scanner.report.common import SEVERITIES, finding_data
+from scanner.report.common import SEVERITIES, coverage_data, finding_data
+from scanner.report.text import plain
 
 FORMATS = ("table", "json", "markdown", "sarif")
 DIFF_VERSION = "1.0"
@@ -52,7 +53,7 @@ def _component(c: Component) -> dict[str, Any]:
 
 def summary(d: DiffResult) -> dict[str, Any]:
     """Counts of what the change introduces."""
-    active = [f for f in d.new_findings if not f.waiver]
+    active = [f for f in d.new_findings if not f.excused]
     limit = SEVERITY_RANK[d.fail_on]
     return {
         "new_components": len(d.added),
@@ -64,10 +65,9 @@ def summary(d: DiffResult) -> dict[str, Any]:
         "new_by_severity": {s: sum(1 for f in active if f.severity == s) for s in SEVERITIES},
         "provenance_changes": len(d.provenance),
         "stale_waivers": len(d.stale_waivers),
-        # All findings at head that count (not waived, not informational), new or not.
-        "head_findings": sum(
-            1 for f in d.head_scan.findings if not f.waiver and f.severity != "info"
-        ),
+        "policy_changes": len(d.policy_changes),
+        # All findings at head that count (not waived or accepted), new or not.
+        "head_findings": sum(1 for f in d.head_scan.findings if not f.excused),
         "incomplete": d.incomplete,
     }
 
@@ -92,7 +92,8 @@ def document(d: DiffResult) -> dict[str, Any]:
         "stale_waivers": [
             {**asdict(u.waiver), "state": u.state, "note": u.note} for u in d.stale_waivers
         ],
-        "coverage": asdict(head.enriched.coverage),
+        "coverage": coverage_data(head),
+        "policy": {"source": d.policy_source, "changes": list(d.policy_changes)},
         "stages": {
             "base": [asdict(s) for s in d.base_scan.stages],
             "head": [asdict(s) for s in head.stages],
@@ -106,9 +107,12 @@ def document(d: DiffResult) -> dict[str, Any]:
 
 
 def _clean(text: str, width: int = 80) -> str:
-    # Registry text may hold terminal escapes: never echo control characters.
-    safe = "".join(ch if ch.isprintable() else "?" for ch in text)
-    return safe if len(safe) <= width else safe[: width - 1] + "…"
+    # Paths, versions and registry text may hold escapes or workflow commands: never echo them.
+    return plain(text, width)
+
+
+def _more(shown: int, total: int, what: str) -> list[str]:
+    return [f"  … {total - shown} more {what} (see --report json)"] if total > shown else []
 
 
 def table(d: DiffResult, color: bool = False) -> str:
@@ -123,7 +127,17 @@ def table(d: DiffResult, color: bool = False) -> str:
         f"{s['stale_waivers']} stale waivers",
     ]
     lines += [f"stage {x.name}: {x.status} ({x.detail})" for x in d.head_scan.stages]
-    shown = [f for f in d.new_findings if not f.waiver and f.severity != "info"][:MAX_ROWS]
+    active = [f for f in d.new_findings if not f.excused]
+    shown = active[:MAX_ROWS]
+    if d.policy_changes:
+        lines += [
+            "",
+            f"POLICY CHANGES (judged by {_clean(d.policy_source, 120)}, not by the change)",
+        ]
+        lines += [f"  {_clean(c, 160)}" for c in d.policy_changes[:MAX_ROWS]]
+        lines += _more(
+            min(MAX_ROWS, len(d.policy_changes)), len(d.policy_changes), "policy changes"
+        )
     if shown:
         lines += ["", "NEW FINDINGS", f"{'SEVERITY':9} {'CHECK':14} {'COMPONENT':48} ENTITY"]
     for f in shown:
@@ -132,21 +146,24 @@ def table(d: DiffResult, color: bool = False) -> str:
             sev = f"\033[31m{sev:9}\033[0m"
         who = _clean(f.entity_name or f.jurisdiction or "-", 40)
         lines += [
-            f"{sev:9} {f.check:14} {_clean(f.purl, 48):48} {who}",
+            f"{sev:9} {f.check:14} {_clean(f.purl or f'{len(f.components)} components', 48):48} {who}",
             f"{'':10}{_clean(f.reason, 110)}",
         ]
+    lines += _more(len(shown), len(active), "new findings")
     if d.changed:
         lines += ["", "CHANGED VERSIONS"]
         lines += [
-            f"  {_clean(v.name, 50)}: {', '.join(v.base)} → {', '.join(v.head)}"
+            f"  {_clean(v.name, 50)}: {_clean(', '.join(v.base), 60)} → {_clean(', '.join(v.head), 60)}"
             for v in d.changed[:MAX_ROWS]
         ]
+        lines += _more(min(MAX_ROWS, len(d.changed)), len(d.changed), "changed versions")
     if d.provenance:
         lines += ["", "PROVENANCE CHANGES OF KEPT PACKAGES"]
         lines += [
-            f"  {_clean(p.package, 50)}: new {p.what} {_clean(p.value, 60)} ({p.source})"
+            f"  {_clean(p.package, 50)}: new {p.what} {_clean(p.value, 60)} ({_clean(p.source, 30)})"
             for p in d.provenance[:MAX_ROWS]
         ]
+        lines += _more(min(MAX_ROWS, len(d.provenance)), len(d.provenance), "provenance changes")
     if d.stale_waivers:
         lines += ["", "STALE WAIVERS (bound to the base version)"]
         lines += [f"  {_clean(u.waiver.id, 30)}: {_clean(u.note, 100)}" for u in d.stale_waivers]
@@ -175,6 +192,18 @@ def _details(title: str, items: list[str], limit: int = 30) -> list[str]:
 def _sections(d: DiffResult) -> list[str]:
     md = markdown.md
     lines: list[str] = []
+    if d.policy_changes:
+        lines += [
+            "### ⚠️ This change edits the policy",
+            "",
+            f"It was judged by {md(d.policy_source, 200)}, not by the policy it brings: review "
+            "these changes before merging.",
+            "",
+        ]
+        lines += [f"- {md(c, 300)}" for c in d.policy_changes[:MAX_ROWS]]
+        if len(d.policy_changes) > MAX_ROWS:
+            lines.append(f"- … {len(d.policy_changes) - MAX_ROWS} more in the JSON report")
+        lines.append("")
     if d.provenance:
         rows = [
             (
@@ -226,7 +255,7 @@ def comment(d: DiffResult, limit: int = markdown.MAX_CHARS) -> str:
     """A sticky PR comment (found again by its marker): new findings only, then the changes."""
     md = markdown.md
     s = summary(d)
-    active = [f for f in d.new_findings if not f.waiver]
+    active = [f for f in d.new_findings if not f.excused]
     over = s["new_at_or_above_fail_on"]
     verdict = (
         f"**{over:,} new finding{'s' if over != 1 else ''} at or above {md(d.fail_on)}.**"
@@ -241,6 +270,7 @@ def comment(d: DiffResult, limit: int = markdown.MAX_CHARS) -> str:
         ("Removed components", s["removed_components"]),
         ("Provenance changes of kept packages", s["provenance_changes"]),
         ("Stale waivers", s["stale_waivers"]),
+        ("Policy changes (judged by the base policy)", s["policy_changes"]),
     ]
     head = (
         "\n".join(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
+from feeds.hosts import split_url
 from sbom.model import Component
 from scanner.enrich.model import Fact, SourceResult, SourceStatus, Status, Strength
 from scanner.net.client import FetchError, HttpClient, JsonDoc
@@ -16,7 +17,9 @@ from scanner.net.redact import redact_url
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url.strip())
+    parts = split_url(url.strip())
+    if parts is None:
+        return "", "", None
     port = parts.port or {"https": 443, "http": 80}.get(parts.scheme)
     return parts.scheme, (parts.hostname or "").lower(), port
 
@@ -193,7 +196,8 @@ def foreign_registry(
     default = urlsplit(endpoint(source).default).hostname or ""
     known = {default, urlsplit(ctx.base(source)).hostname or "", *also}
     for registry in component.registries:
-        host = (urlsplit(registry.removeprefix("sparse+")).hostname or "").lower()
+        split = split_url(registry.removeprefix("sparse+"))
+        host = ((split.hostname if split else None) or "").lower()
         if host in known or any(mark in registry for mark in also):
             return None
     return redact_url(component.registries[0])

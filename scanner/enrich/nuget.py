@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 from sbom.errors import ParseError
 from sbom.loaders import parse_xml
@@ -181,7 +181,7 @@ def _resources(data: Any) -> dict[str, str]:
     for item in items if isinstance(items, list) else ():
         if isinstance(item, dict) and isinstance(item.get("@type"), str):
             target = item.get("@id")
-            if isinstance(target, str) and urlsplit(target).scheme in ("http", "https"):
+            if isinstance(target, str) and target.startswith(("https://", "http://")):
                 out.setdefault(item["@type"], target)
     return out
 

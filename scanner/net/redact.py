@@ -94,7 +94,10 @@ def redact_url(url: str) -> str:
 
 def strip_credentials(url: str) -> str:
     """`url` without userinfo and with credential parameters masked: the same resource."""
-    parts = urlsplit(redact_url(url))
+    try:
+        parts = urlsplit(redact_url(url))
+    except ValueError:
+        return redact_url(url)
     host = parts.netloc.rpartition("@")[2]
     return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 

@@ -178,3 +178,10 @@ def test_csl_screening(shipped: feeds.FeedSet) -> None:
     assert [p.name for p, _ in hits] == ["Huawei Technologies Co., Ltd."]
     assert shipped.screen("PDVSA") == ()  # Venezuela as a state is not an ICTS jurisdiction
     assert [p.list for p, _ in shipped.screen("PDVSA", "bulk-data")] == ["SDN"]
+
+
+def test_malformed_urls_never_raise(shipped: feeds.FeedSet) -> None:
+    for url in ("http://[broken/x.tgz", "https://a]b/c", "http://host:99999999/", "git@[x:y/z"):
+        assert shipped.by_repo_url(url) == ()
+        assert shipped.by_web_domain(url) == ()
+        assert shipped.infrastructure_for(url) is None

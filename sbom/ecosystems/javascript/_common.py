@@ -51,7 +51,10 @@ def registry_base(url: str, name: str) -> str:
         at = url.lower().find("/" + name.replace("/", "%2f") + "/-/")
     if at > 0:
         return url[:at]
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[broken" and the like: keep the text, a reader sees it
+        return url
     return f"{parts.scheme}://{parts.netloc}" if parts.netloc else url
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
+from feeds.hosts import split_url
 from scanner.assess.model import TIER_SEVERITY, CheckRecord, Evidence, Finding, Tier
 from scanner.assess.subject import Subject
 
@@ -78,7 +78,8 @@ def run_inventory(subjects: list[Subject]) -> list[Finding]:
         tier: Tier = "medium" if linked else "weak"
         who = operator.entity.name if operator is not None else (infra.operator_name or infra.id)
         purls = tuple(case["purls"])
-        host = urlsplit(case["evidence"][0].value).hostname or case["evidence"][0].value
+        split = split_url(case["evidence"][0].value)
+        host = (split.hostname if split else None) or case["evidence"][0].value
         where = path or "the registry settings"
         findings.append(
             Finding(
