@@ -7,7 +7,7 @@ import sys
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from scanner.commands import options
+from scanner.commands import options, store_options
 
 if TYPE_CHECKING:
     from scanner.assess.model import Finding
@@ -49,6 +49,8 @@ def register(sub: Any) -> None:
         help="scan only shard I of N (1-based) of the projects, for CI matrices: project "
         "folders sorted by path, dealt round-robin",
     )
+    store_options.add_store(p, store_options.STORE_HELP + "; records this scan as a run")
+    store_options.add_identity(p)
     p.add_argument(
         "--reproducible",
         action="store_true",
@@ -107,6 +109,18 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"icts-scan: error: {args.sbom_dir}: {exc.strerror or exc}", file=sys.stderr)
             return 2
+    store = None
+    if args.store:
+        from scanner.store import StoreError
+
+        if args.shard:
+            return options.error(
+                "--store records whole runs: merge the shards with icts-scan merge --store"
+            )
+        try:
+            store = store_options.open_store(args.store)
+        except StoreError as exc:
+            return options.error(str(exc))
     progress = Progress(choose(args.progress, sys.stderr), sys.stderr)
     try:
         cfg = options.load_policy(args, None if args.sbom else args.path)
@@ -168,6 +182,10 @@ def run(args: argparse.Namespace) -> int:
         f"{sum(1 for f in result.findings if not f.waiver)} findings"
     )
     options.print_issues(result.inventory.issues)
+    if store is not None:
+        with store:
+            if store_options.record(store, result, *store_options.scan_identity(args), kind="scan"):
+                return 2
     code = exit_code(result.findings, cfg.fail_on, result.incomplete, args.strict)
     return 1 if code == 0 and result.unknown_over_limit else code
 

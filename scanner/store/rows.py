@@ -1,0 +1,202 @@
+"""A scan result as store rows. ``finding_row`` is the one place that maps a finding to columns."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import asdict
+from typing import Any
+
+from scanner.assess.model import Finding
+from scanner.pipeline import ScanResult
+from scanner.report.common import finding_data
+from scanner.runs.codec import component_data, fact_data, waiver_use_data
+
+Row = dict[str, Any]
+# Source statuses that leave a component's provenance from that source unknown.
+KNOWN = ("ok", "not-applicable")
+MAX_REASON = 500
+
+
+def dumps(data: Any) -> str:
+    """Canonical JSON: the same data gives the same text (and the same content address)."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def package_of(purl: str) -> str:
+    """The purl without its version: the package at any version."""
+    return purl.split("@", 1)[0] if "@" in purl[4:] else purl.split("?", 1)[0]
+
+
+def namespace_of(purl: str) -> str:
+    """The purl's namespace (npm scope, Maven groupId, Go module path owner), '' when none."""
+    from packageurl import PackageURL
+
+    try:
+        return PackageURL.from_string(purl).namespace or ""
+    except ValueError:
+        return ""
+
+
+def run_key(result: ScanResult, repository: str, revision: str | None) -> str:
+    """What makes two recordings the same run: recording it again changes nothing."""
+    content = {
+        "repository": repository,
+        "revision": revision,
+        "started": result.started,
+        "finished": result.finished,
+        "tool": result.tool_version,
+        "feeds": [result.feed_version, result.feed_hash],
+        "policy": [result.profile, result.fail_on],
+        "components": sorted(c.purl for c in result.inventory.components),
+        "findings": sorted(
+            f"{f.identity}|{f.purl}|{f.severity}|{f.waiver}" for f in result.findings
+        ),
+    }
+    return hashlib.sha256(dumps(content).encode()).hexdigest()
+
+
+def finding_row(f: Finding) -> Row | None:
+    """Columns for one finding; None for what the store keeps as coverage instead.
+
+    Queries filter on the columns; ``data`` keeps the whole finding as the JSON report writes
+    it, so fields added to the model are stored (and read back) without a migration.
+    """
+    if f.outcome == "unknown":  # unknown provenance is coverage (the coverage table)
+        return None
+    return {
+        "identity": f.identity,
+        "purl": f.purl,
+        "package": package_of(f.purl),
+        "check": f.check,
+        "outcome": f.outcome,
+        "tier": f.tier,
+        "severity": f.severity,
+        "entity": f.entity,
+        "entity_name": f.entity_name,
+        "jurisdiction": f.jurisdiction,
+        # Delimited so that "which repositories depend on entity X" also finds X's subsidiaries.
+        "chain": "|" + "|".join(dict.fromkeys((*([f.entity] if f.entity else []), *f.chain))) + "|",
+        "waiver": f.waiver,
+        "data": dumps(finding_data(f)),
+    }
+
+
+def run_row(result: ScanResult, **given: Any) -> Row:
+    """The run's own row; ``given`` adds key, repository, revision, kind, as_of, recorded."""
+    rows = [r for r in map(finding_row, result.findings) if r is not None]
+    own = result.project
+    return {
+        **given,
+        "started": result.started,
+        "finished": result.finished,
+        "tool_version": result.tool_version,
+        "feeds_version": result.feed_version,
+        "feeds_hash": result.feed_hash,
+        "profile": result.profile,
+        "fail_on": result.fail_on,
+        "incomplete": result.incomplete,
+        "components": len(result.inventory.components),
+        "findings": sum(1 for r in rows if r["waiver"] is None),
+        "stages": dumps([asdict(s) for s in result.stages]),
+        "inputs": dumps([asdict(f) for f in result.inventory.files]),
+        "issues": dumps([asdict(i) for i in result.inventory.issues]),
+        "projects": dumps(result.projects),
+        "project": dumps(
+            {
+                "facts": [fact_data(f) for f in own.facts] if own else [],
+                "statuses": [asdict(s) for s in own.statuses] if own else [],
+            }
+        ),
+    }
+
+
+def component_rows(result: ScanResult) -> list[Row]:
+    return [
+        {
+            "purl": c.purl,
+            "package": package_of(c.purl),
+            "ecosystem": c.ecosystem,
+            "namespace": namespace_of(c.purl),
+            "name": c.name,
+            "version": c.version,
+            "data": dumps(component_data(c)),
+        }
+        for c in result.inventory.components
+    ]
+
+
+def fact_rows(result: ScanResult) -> dict[str, Row]:
+    """Facts by content address."""
+    out: dict[str, Row] = {}
+    for prov in result.enriched.provenance.values():
+        for f in prov.facts:
+            data = dumps(fact_data(f))
+            fid = hashlib.sha256(data.encode()).hexdigest()
+            out[fid] = {
+                "id": fid,
+                "purl": f.purl,
+                "kind": f.kind,
+                "value": f.value,
+                "source": f.source,
+                "data": data,
+            }
+    return out
+
+
+def status_rows(result: ScanResult) -> list[Row]:
+    rows: dict[tuple[str, str], Row] = {}
+    for purl, prov in result.enriched.provenance.items():
+        for s in prov.statuses:
+            rows.setdefault(
+                (purl, s.source),
+                {
+                    "purl": purl,
+                    "source": s.source,
+                    "status": s.status,
+                    "reason": s.reason[:MAX_REASON],
+                    "url": s.url,
+                },
+            )
+    return list(rows.values())
+
+
+def coverage_rows(result: ScanResult) -> list[Row]:
+    """Components per (source, status, reason) that stayed unknown, plus those no source asked."""
+    counts: Counter[tuple[str, str, str]] = Counter()
+    prov = result.enriched.provenance
+    for p in prov.values():
+        for s in {(s.source, s.status, s.reason[:MAX_REASON]) for s in p.statuses}:
+            if s[1] not in KNOWN:
+                counts[s] += 1
+    unasked = sum(
+        1 for c in result.inventory.components if not (prov.get(c.purl) and prov[c.purl].statuses)
+    )
+    if unasked:
+        stage = next((s for s in result.stages if s.name == "enrichment"), None)
+        why = (
+            stage.detail
+            if stage is not None and stage.status == "skipped"
+            else "no provenance source applies"
+        )
+        counts[("-", "skipped", why[:MAX_REASON])] += unasked
+    return [
+        {"source": src, "status": status, "reason": reason, "components": n}
+        for (src, status, reason), n in sorted(counts.items())
+    ]
+
+
+def waiver_rows(result: ScanResult) -> list[Row]:
+    return [
+        {
+            "waiver_id": u.waiver.id,
+            "purl": u.waiver.purl,
+            "check": u.waiver.check,
+            "state": u.state,
+            "expires": u.waiver.expires,
+            "findings": u.findings,
+            "data": dumps(waiver_use_data(u)),
+        }
+        for u in result.waivers
+    ]
