@@ -84,23 +84,23 @@ def _date(text: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Answer; 0, or 1 for new findings at or above --fail-on (``new``), 2 usage or store errors."""
-    from scanner.history import render
+    from scanner.history import render, render_new
     from scanner.store import StoreError
 
-    known = render.NEW_FORMATS if args.question == "new" else render.FORMATS
+    known = render_new.NEW_FORMATS if args.question == "new" else render.FORMATS
     targets, problem = options.report_targets(args.report, known)
     if problem:
         return options.error(problem)
     code = 0
     try:
-        with store_options.open_store(args.store) as store:
+        with store_options.open_store(args.store, existing=True) as store:
             if args.question == "new":
                 from scanner.fleet.gitops import identity
                 from scanner.history.since import since_last_run
 
                 name = args.repository or identity(args.path)[0]
                 answer = since_last_run(store, name, args.run_id)
-                texts = {fmt: render.render_new(fmt, answer) for fmt in dict(targets)}
+                texts = {fmt: render_new.render_new(fmt, answer) for fmt in dict(targets)}
                 code = answer.exit_code(args.fail_on, args.strict)
             elif args.question == "trends":
                 from scanner.history.trends import trends

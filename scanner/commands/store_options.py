@@ -32,11 +32,11 @@ def add_identity(p: argparse.ArgumentParser) -> None:
     p.add_argument("--revision", metavar="REV", help="commit recorded with the run (default: HEAD)")
 
 
-def open_store(target: str) -> Store:
+def open_store(target: str, existing: bool = False) -> Store:
     """Open and migrate; raises StoreError with a message for the user."""
     from scanner.store import open_store as connect
 
-    return connect(target)
+    return connect(target, existing=existing)
 
 
 def record(

@@ -96,6 +96,51 @@ def _scanned(
     )
 
 
+def _failure(fut: Future[Any]) -> str:
+    try:
+        return reason(fut.exception())
+    except Exception as exc:  # a cancelled future has no exception to give
+        return reason(exc)
+
+
+def _inventories(
+    client: Client, specs: Sequence[RepoSpec], retries: int, progress: Progress
+) -> tuple[dict[Future[Any], RepoSpec], list[Outcome]]:
+    """One task per repository; the futures of those read, and the repositories that failed."""
+    from distributed import as_completed
+
+    progress.stage("inventory", "repositories")
+    by_future = {client.submit(tasks.inventory, s, retries=retries, pure=False): s for s in specs}
+    read: dict[Future[Any], RepoSpec] = {}
+    failed = []
+    for n, fut in enumerate(as_completed(list(by_future)), 1):
+        if fut.status == "finished":
+            read[fut] = by_future[fut]
+        else:
+            failed.append(Outcome(by_future[fut].name, "failed", _failure(fut)))
+        progress.advance(n, len(specs))
+    progress.done(f"{len(read)} read, {len(failed)} failed")
+    return read, failed
+
+
+def _lookups(
+    client: Client, read: list[Future[Any]], settings: tasks.Settings, retries: int
+) -> tuple[Any, int, str]:
+    """(answers: a future, {} when the lookups failed, None with --no-network; distinct; problem)."""
+    layers = client.submit(tasks.union, read, pure=False)
+    distinct = client.submit(tasks.size, layers, pure=False)
+    if not settings.network and not settings.offline:
+        return None, int(distinct.result()), ""
+    answers: Any = client.submit(tasks.lookups, layers, settings, retries=retries, pure=False)
+    problem = ""
+    try:
+        answers.result()
+    except Exception as exc:
+        problem = reason(exc)
+        answers = {}  # every component unknown, the reason in the report
+    return answers, int(distinct.result()), problem
+
+
 def run(
     client: Client,
     specs: Sequence[RepoSpec],
@@ -109,44 +154,18 @@ def run(
     from distributed import as_completed
 
     started = _now()
-    outcomes: dict[str, Outcome] = {}
-    by_future: dict[Future[Any], RepoSpec] = {}
-    progress.stage("inventory", "repositories")
-    for spec in specs:
-        by_future[client.submit(tasks.inventory, spec, retries=retries, pure=False)] = spec
-    read: list[Future[Any]] = []
-    for n, fut in enumerate(as_completed(list(by_future)), 1):
-        if fut.status == "finished":
-            read.append(fut)
-        else:
-            outcomes[by_future[fut].name] = Outcome(
-                by_future[fut].name, "failed", reason(fut.exception())
-            )
-        progress.advance(n, len(specs))
-    progress.done(f"{len(read)} read, {len(outcomes)} failed")
-
+    read, failed = _inventories(client, specs, retries, progress)
+    outcomes = {o.repository: o for o in failed}
     progress.stage("lookups")
-    layers = client.submit(tasks.union, read, pure=False)
-    distinct = client.submit(tasks.size, layers, pure=False)
-    answers: Any = None
-    problem = ""
-    if settings.network or settings.offline:
-        answers = client.submit(tasks.lookups, layers, settings, retries=retries, pure=False)
-        try:
-            answers.result()
-        except Exception as exc:
-            problem = reason(exc)
-            answers = {}  # every component unknown, the reason in the report
-    count = int(distinct.result()) if read else 0
+    answers, count, problem = _lookups(client, list(read), settings, retries)
     progress.done(f"{count} distinct components" + (f"; failed: {problem}" if problem else ""))
 
     progress.stage("assessment", "repositories")
     feeds_version = ""
+    submit = client.submit
     assessing = {
-        client.submit(tasks.assess, fut, answers, settings, retries=retries, pure=False): by_future[
-            fut
-        ]
-        for fut in read
+        submit(tasks.assess, fut, answers, settings, retries=retries, pure=False): spec
+        for fut, spec in read.items()
     }
     for n, fut in enumerate(as_completed(list(assessing)), 1):
         spec = assessing[fut]
@@ -156,8 +175,8 @@ def run(
             recorded = record(spec, revision, result) if record else (None, "")
             outcomes[spec.name] = _scanned(spec, revision, result, recorded)
         else:
-            outcomes[spec.name] = Outcome(spec.name, "failed", reason(fut.exception()))
-        fut.release()
+            outcomes[spec.name] = Outcome(spec.name, "failed", _failure(fut))
+        fut.release()  # the result is summarized and recorded: free it on the cluster
         progress.advance(n, len(assessing))
     progress.done(f"{sum(o.status == 'scanned' for o in outcomes.values())} assessed")
     meta = {

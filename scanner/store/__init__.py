@@ -19,15 +19,23 @@ class StoreError(Exception):
     """A store that cannot be opened, migrated or written; the message says which and why."""
 
 
-def open_store(target: str, *, migrate: bool = True) -> Store:
-    """Connect to ``target`` (a SQLite file path or ``postgresql://…``) and bring its schema up to date."""
+def open_store(target: str, *, migrate: bool = True, existing: bool = False) -> Store:
+    """Connect to ``target`` (a SQLite file path or ``postgresql://…``) and bring its schema up to date.
+
+    ``existing``: a SQLite file must exist already (questions never create an empty store).
+    """
+    import os
+
+    if existing and "://" not in target and not os.path.isfile(target):
+        raise StoreError(f"{target}: no such store (record runs into it with --store first)")
     try:
         from scanner.store.engine import Store
-    except ImportError as exc:
+
+        store = Store(target)
+    except ImportError as exc:  # SQLAlchemy, or psycopg for PostgreSQL
         raise StoreError(
             f"the results store needs the 'store' extra (pip install 'icts-scan[store]'): {exc}"
         ) from None
-    store = Store(target)
     if migrate:
         from scanner.store.migrations import migrate as upgrade
 

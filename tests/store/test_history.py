@@ -107,6 +107,9 @@ def test_findings_gone_and_waivers_that_expired(
     assert doc["new_findings"] == [] and code == 0
     code, doc = _history(store_url, tmp_path, "new", "--repository", "nothing")
     assert code == 2
+    missing = tmp_path / "typo.db"
+    assert cli.main(["history", "trends", "--store", str(missing)]) == 2
+    assert not missing.exists()  # a question never creates an empty store
 
 
 def test_trends_and_who_depends_on_an_entity_or_namespace(
