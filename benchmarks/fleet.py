@@ -31,8 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from sbom.build import inventory_from_tree  # noqa: E402
 from scanner import cli  # noqa: E402
-from scanner.net.endpoints import ENDPOINTS  # noqa: E402
-from tests.loopback import LoopbackServer, Reply, Seen  # noqa: E402
+from tests.loopback import LoopbackServer, Reply, Seen, source_env  # noqa: E402
 from tests.test_diff import commit, git  # noqa: E402
 
 CORPUS = Path(os.environ.get("ICTS_SCAN_CORPUS", ROOT.parent / "shared" / "corpus"))
@@ -116,9 +115,7 @@ def main() -> None:
         sys.exit(f"corpus not found: {CORPUS} (set ICTS_SCAN_CORPUS)")
     with tempfile.TemporaryDirectory() as tmp, Registry(latency=args.latency) as server:
         work = Path(tmp)
-        for e in ENDPOINTS:
-            os.environ[e.env] = server.base_url
-        os.environ["ICTS_SCAN_GOGET_URL"] = server.base_url
+        os.environ.update(source_env(server.base_url))
         os.environ.pop("GITHUB_TOKEN", None)
         folders = pool(args.max_components)
         repos = build(work / "repos", folders, args.repos)

@@ -12,10 +12,9 @@ import pytest
 import sqlalchemy as sa
 
 from scanner import cli
-from scanner.net.endpoints import ENDPOINTS
 from scanner.store import open_store
 from scanner.store import schema as s
-from tests.loopback import LoopbackServer, Reply
+from tests.loopback import LoopbackServer, Reply, source_env
 from tests.test_diff import commit, git, lockfile
 
 # Five repositories; left-pad is in all of them, is-number and @antv/g2 in several.
@@ -40,9 +39,8 @@ def registry(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> LoopbackServer:
         for name, version in deps.items():
             server.route("/" + quote(name, safe="@"), Reply.json(_packument(name, version)))
     # Worker processes inherit this environment: every source on loopback, a fresh cache.
-    for e in ENDPOINTS:
-        monkeypatch.setenv(e.env, server.base_url)
-    monkeypatch.setenv("ICTS_SCAN_GOGET_URL", server.base_url)
+    for name, value in source_env(server.base_url).items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("ICTS_SCAN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     yield server  # type: ignore[misc]

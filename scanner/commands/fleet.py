@@ -45,13 +45,7 @@ def register(sub: Any) -> None:
         metavar="N",
         help="retries of a repository's task (default: 2)",
     )
-    p.add_argument(
-        "--report",
-        action="append",
-        default=[],
-        metavar="FORMAT[=PATH]",
-        help="table, json or markdown (repeatable); without =PATH it goes to stdout",
-    )
+    options.add_reports(p, "table, json or markdown")
     options.add_policy(p)
     options.add_lookups(p)
     p.add_argument(

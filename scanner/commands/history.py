@@ -63,13 +63,7 @@ def register(sub: Any) -> None:
             q, "the results store to ask (SQLite file or postgresql://…)", required=True
         )
         formats = "table, json, markdown" + (" or sarif" if q is new else "")
-        q.add_argument(
-            "--report",
-            action="append",
-            default=[],
-            metavar="FORMAT[=PATH]",
-            help=f"{formats} (repeatable); without =PATH to stdout",
-        )
+        options.add_reports(q, formats)
         q.set_defaults(run=run)
 
 

@@ -23,13 +23,7 @@ def register(sub: Any) -> None:
         "write reports and record it as one run with --store.",
     )
     p.add_argument("reports", nargs="+", metavar="REPORT.json", help="the shards' JSON reports")
-    p.add_argument(
-        "--report",
-        action="append",
-        default=[],
-        metavar="FORMAT[=PATH]",
-        help=f"{', '.join(FORMATS)} (repeatable); without =PATH it goes to stdout",
-    )
+    options.add_reports(p, ", ".join(FORMATS))
     p.add_argument(
         "--fail-on",
         choices=SEVERITIES,

@@ -66,6 +66,17 @@ def _duration(text: str) -> float:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def add_reports(p: argparse.ArgumentParser, formats: str) -> None:
+    """--report FORMAT[=PATH], repeatable; ``formats`` names the formats in the help."""
+    p.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        metavar="FORMAT[=PATH]",
+        help=f"{formats} (repeatable); without =PATH it goes to stdout",
+    )
+
+
 def load_policy(args: argparse.Namespace, root: str | None) -> configuration.Config:
     """The policy file (--config, else the one found in ``root``) with the flags applied.
 

@@ -8,7 +8,7 @@ from dataclasses import asdict, replace
 from typing import Any
 
 from sbom.model import Component
-from scanner.assess.model import SEVERITY_RANK
+from scanner.assess.model import SEVERITY_RANK, Finding
 from scanner.diff.changes import DiffResult, Revision
 from scanner.report import markdown, sarif
 from scanner.report.common import SEVERITIES, finding_data
@@ -271,6 +271,12 @@ def comment(d: DiffResult, limit: int = markdown.MAX_CHARS) -> str:
         + "\n"
     )
     budget = limit - markdown.size(head) - markdown.size(tail) - 400
+    rest = "not shown here; the SARIF and JSON reports list every new finding"
+    return head + findings_section(active, budget, rest) + tail
+
+
+def findings_section(active: Sequence[Finding], budget: int, rest: str) -> str:
+    """New findings, most severe first, as many as fit in ``budget``; ``rest`` says where the others are."""
     blocks: list[str] = []
     for n, f in enumerate(active[: markdown.MAX_FINDINGS], 1):
         block = markdown.finding_block(n, f) + "\n"
@@ -278,12 +284,10 @@ def comment(d: DiffResult, limit: int = markdown.MAX_CHARS) -> str:
             break
         blocks.append(block)
         budget -= markdown.size(block)
-    body = ""
-    if active:
-        body = (
-            f"### New findings ({len(blocks)} of {len(active):,}, most severe first)\n\n"
-            + "".join(blocks)
-        )
-        if len(blocks) < len(active):
-            body += f"_{len(active) - len(blocks):,} more not shown here; the SARIF and JSON reports list every new finding._\n\n"
-    return head + body + tail
+    if not active:
+        return ""
+    body = f"### New findings ({len(blocks)} of {len(active):,}, most severe first)\n\n"
+    body += "".join(blocks)
+    if len(blocks) < len(active):
+        body += f"_{len(active) - len(blocks):,} more {rest}._\n\n"
+    return body

@@ -31,7 +31,7 @@ def new_document(h: SinceLastRun) -> dict[str, Any]:
     }
 
 
-def newtable(h: SinceLastRun) -> str:
+def new_table(h: SinceLastRun) -> str:
     first = f"icts-scan history: {clean(h.repository, 100)}, what is new since the last run"
     if h.previous is None:
         first += " (no earlier run: everything is new)"
@@ -134,20 +134,7 @@ def new_comment(h: SinceLastRun, limit: int = markdown.MAX_CHARS) -> str:
     text, body = "\n".join(lines) + "\n", "\n".join(tail) + "\n"
     active = [f for f in h.diff.new_findings if not f.waiver]
     budget = limit - markdown.size(text) - markdown.size(body) - 200
-    blocks = []
-    for n, f in enumerate(active[: markdown.MAX_FINDINGS], 1):
-        block = markdown.finding_block(n, f) + "\n"
-        if markdown.size(block) > budget:
-            break
-        blocks.append(block)
-        budget -= markdown.size(block)
-    if active:
-        text += (
-            f"### New findings ({len(blocks)} of {len(active):,}, most severe first)\n\n"
-            + "".join(blocks)
-        )
-        if len(blocks) < len(active):
-            text += f"_{len(active) - len(blocks):,} more in the JSON and SARIF reports._\n\n"
+    text += diff_report.findings_section(active, budget, "in the JSON and SARIF reports")
     return text + body
 
 
@@ -156,4 +143,4 @@ def render_new(fmt: str, h: SinceLastRun) -> str:
         return json.dumps(new_document(h), indent=2, ensure_ascii=False) + "\n"
     if fmt == "sarif":
         return diff_report.render("sarif", h.diff)
-    return new_comment(h) if fmt == "markdown" else newtable(h)
+    return new_comment(h) if fmt == "markdown" else new_table(h)
