@@ -40,7 +40,7 @@ def _ignore_duplicates(conn: Connection, table: sa.Table) -> Any:
 
 def _many(conn: Connection, statement: Any, items: Sequence[dict[str, Any]]) -> None:
     if items:
-        conn.execute(statement, list(items))
+        conn.execute(statement, [rows.clean(item) for item in items])
 
 
 def _existing(conn: Connection, key: str) -> int | None:
@@ -75,7 +75,9 @@ def record(
             found = _existing(conn, key)
             if found is not None:
                 return Recorded(found, False)
-            inserted = conn.execute(s.runs.insert().values(**rows.run_row(result, **given)))
+            inserted = conn.execute(
+                s.runs.insert().values(**rows.clean(rows.run_row(result, **given)))
+            )
             run_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
             _write(conn, run_id, result)
             return Recorded(run_id, True)

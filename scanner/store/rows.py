@@ -20,8 +20,28 @@ MAX_REASON = 500
 
 
 def dumps(data: Any) -> str:
-    """Canonical JSON: the same data gives the same text (and the same content address)."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """Canonical JSON: the same data gives the same text (and the same content address).
+
+    ASCII only: NUL and the lone surrogates of undecodable file names travel as escapes, which
+    both databases store and ``json.loads`` restores exactly.
+    """
+    return json.dumps(data, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+
+
+def text(value: str) -> str:
+    """A string either database accepts: NUL (PostgreSQL refuses it) and lone surrogates (not
+    UTF-8) replaced. Only query columns get this; the JSON columns keep the exact text."""
+    value = value.replace("\x00", "\ufffd")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
+def clean(row: Row) -> Row:
+    """``text`` applied to every string of a row (registry text is hostile input)."""
+    return {k: text(v) if isinstance(v, str) else v for k, v in row.items()}
 
 
 def package_of(purl: str) -> str:

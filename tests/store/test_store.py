@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import sqlalchemy as sa
 
+from sbom.model import Location
 from scanner.store import StoreError, load, open_store
 from scanner.store import schema as s
 from scanner.store.engine import Store
@@ -178,3 +181,27 @@ def test_store_errors_name_the_store_and_hide_the_password(tmp_path: object) -> 
     with pytest.raises(StoreError) as info:
         open_store("postgresql://icts:s3cret-pass@127.0.0.1:1/nothing")
     assert "s3cret-pass" not in str(info.value) and "127.0.0.1:1" in str(info.value)
+
+
+def test_hostile_text_is_stored_and_read_back_exactly(
+    store_url: str, make_result: MakeResult
+) -> None:
+    result = make_result({"left-pad": ("1.3.0", ALIBABA)})
+    comp = result.inventory.components[0]
+    # A file name git could not decode (a lone surrogate) and registry text with a NUL in it.
+    odd = replace(comp, locations=(Location("odd-\udcff/package-lock.json", 1),))
+    prov = result.enriched.provenance[comp.purl]
+    fact = replace(prov.facts[0], value="x\x00@alibaba-inc.com", field="maintainers[\udcff]")
+    result = replace(
+        result,
+        inventory=replace(result.inventory, components=(odd,)),
+        enriched=replace(result.enriched, provenance={comp.purl: replace(prov, facts=(fact,))}),
+    )
+    with open_store(store_url) as store:
+        run_id = record(store, result, repository="odd-\udcff").run_id
+        with store.begin() as conn:
+            back = load.result(conn, run_id)
+            value = conn.scalar(sa.select(s.facts.c.value))
+    assert back.inventory.components == (odd,)
+    assert back.enriched.provenance[comp.purl].facts == (fact,)
+    assert value == "x\ufffd@alibaba-inc.com"
