@@ -36,7 +36,7 @@ class Outcome:
     revision: str | None = None
     components: int = 0
     findings: int = 0
-    """Not waived."""
+    """Neither waived nor accepted risk."""
     by_severity: dict[str, int] = field(default_factory=dict)
     at_or_above: int = 0
     incomplete: bool = False
@@ -80,7 +80,7 @@ def reason(exc: BaseException | None) -> str:
 def _scanned(
     spec: RepoSpec, revision: str | None, result: ScanResult, recorded: tuple[int | None, str]
 ) -> Outcome:
-    active = [f for f in result.findings if not f.waiver]
+    active = [f for f in result.findings if not f.excused]
     limit = SEVERITY_RANK[result.fail_on]
     return Outcome(
         spec.name,

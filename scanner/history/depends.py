@@ -26,7 +26,7 @@ class Dependent:
     packages: tuple[str, ...]
     """Matching component purls."""
     findings: int
-    """Findings (not waived) on them; for an entity, those that name it."""
+    """Findings (neither waived nor accepted) on them; for an entity, those that name it."""
     severity: str | None
     """The most severe of those findings."""
 
@@ -79,12 +79,12 @@ def dependents(
     severities: dict[int, list[str]] = defaultdict(list)
     with store.begin() as conn:
         if entity:
-            query = sa.select(f.run_id, f.purl, f.severity, f.waiver).join(
+            query = sa.select(f.run_id, f.purl, f.severity, f.waiver, f.accepted).join(
                 latest, f.run_id == latest.c.id
             )
             for row in conn.execute(query.where(entity_filter(entity))):
                 purls[row.run_id].add(row.purl)
-                if row.waiver is None:
+                if row.waiver is None and row.accepted is None:
                     severities[row.run_id].append(row.severity)
         else:
             where = (
@@ -93,7 +93,7 @@ def dependents(
             query = sa.select(c.run_id, c.purl).join(latest, c.run_id == latest.c.id).where(where)
             for hit in conn.execute(query):
                 purls[hit.run_id].add(hit.purl)
-            active = sa.select(f.run_id, f.purl, f.severity).where(f.waiver.is_(None))
+            active = sa.select(f.run_id, f.purl, f.severity).where(s.active())
             for run_id in purls:
                 for part in chunks(sorted(purls[run_id])):
                     found = conn.execute(active.where(f.run_id == run_id, f.purl.in_(part)))

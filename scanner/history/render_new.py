@@ -132,7 +132,7 @@ def new_comment(h: SinceLastRun, limit: int = markdown.MAX_CHARS) -> str:
             "",
         ]
     text, body = "\n".join(lines) + "\n", "\n".join(tail) + "\n"
-    active = [f for f in h.diff.new_findings if not f.waiver]
+    active = [f for f in h.diff.new_findings if not f.excused]
     budget = limit - markdown.size(text) - markdown.size(body) - 200
     text += diff_report.findings_section(active, budget, "in the JSON and SARIF reports")
     return text + body

@@ -24,7 +24,7 @@ class SinceLastRun:
     previous: Run | None
     diff: DiffResult
     gone: tuple[Finding, ...]
-    """Findings of the previous run (not waived) whose identity the latest run no longer has."""
+    """Findings of the previous run (not waived or accepted) whose identity the latest run no longer has."""
     expired: tuple[WaiverUse, ...]
     """Waivers that expired since the previous run."""
 
@@ -74,7 +74,7 @@ def since_last_run(store: Store, repository: str, run_id: int | None = None) -> 
     before = Revision("no earlier run") if base_run is None else label(base_run)
     d = compare(before, base, label(head_run), head)
     now = {f.identity for f in head.findings}
-    gone = tuple(f for f in base.findings if not f.waiver and f.identity not in now)
+    gone = tuple(f for f in base.findings if not f.excused and f.identity not in now)
     was = {u.waiver.id: u.state for u in base.waivers}
     expired = tuple(
         u for u in head.waivers if u.state == "expired" and was.get(u.waiver.id) != "expired"

@@ -19,7 +19,7 @@ CHUNK = 500
 
 @dataclass(frozen=True)
 class Day:
-    """One day's picture over the selected repositories (findings not waived)."""
+    """One day's picture over the selected repositories (findings neither waived nor accepted)."""
 
     day: str
     repositories: int
@@ -57,7 +57,7 @@ def trends(store: Store, repository: str | None = None, since: str | None = None
         entity: dict[int, Counter[str]] = {i: Counter() for i in ids}
         f = s.findings.c
         for part in chunks(ids):
-            active = sa.and_(f.run_id.in_(part), f.waiver.is_(None))
+            active = sa.and_(f.run_id.in_(part), s.active())
             for row in conn.execute(
                 sa.select(f.run_id, f.severity, sa.func.count())
                 .where(active)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sbom.model import Component, Hash, Location
+from scanner.assess.acceptances import Acceptance, AcceptanceUse
 from scanner.assess.model import Evidence, Finding
 from scanner.assess.policy import Waiver, WaiverUse
 from scanner.enrich.model import Fact, Provenance, SourceStatus
@@ -27,9 +28,15 @@ def _known(cls: type, data: Data, what: str) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k in names}
 
 
+def _tuples(value: Any) -> Any:
+    """JSON arrays back into the tuples the frozen types hold (nested ones too)."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
 def _build(cls: type, data: Data, what: str, **converted: Any) -> Any:
     try:
-        return cls(**{**_known(cls, data, what), **converted})
+        known = {k: _tuples(v) for k, v in _known(cls, data, what).items()}
+        return cls(**{**known, **converted})
     except TypeError as exc:  # a required field is missing
         raise DataError(f"{what}: {exc}") from None
 
@@ -85,13 +92,7 @@ def finding_from(data: Data, what: str = "finding") -> Finding:
     """A finding from ``report.common.finding_data`` (its ``id`` is derived, so dropped)."""
     evidence = tuple(_build(Evidence, e, f"{what}.evidence") for e in data.get("evidence") or ())
     return _build(  # type: ignore[no-any-return]
-        Finding,
-        data,
-        what,
-        chain=tuple(data.get("chain") or ()),
-        evidence=evidence,
-        locations=_locations(data.get("locations")),
-        paths=tuple(tuple(p) for p in data.get("paths") or ()),
+        Finding, data, what, evidence=evidence, locations=_locations(data.get("locations"))
     )
 
 
@@ -113,6 +114,16 @@ def waiver_use_from(data: Data, what: str = "waiver") -> WaiverUse:
         int(data.get("findings") or 0),
         str(data.get("note", "")),
     )
+
+
+def acceptance_use_data(u: AcceptanceUse) -> dict[str, Any]:
+    """An acceptance and how it fared, as the JSON report writes it."""
+    return {**dataclasses.asdict(u.acceptance), "state": u.state, "findings": u.findings}
+
+
+def acceptance_use_from(data: Data, what: str = "acceptance") -> AcceptanceUse:
+    accepted = _build(Acceptance, data, what)
+    return AcceptanceUse(accepted, str(data.get("state", "")), int(data.get("findings") or 0))
 
 
 def stage_from(data: Data, what: str = "stage") -> Stage:

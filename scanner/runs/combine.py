@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from sbom.model import SCOPE_RANK, Component, Inventory
+from scanner.assess.coverage import Coverage, measure
 from scanner.assess.model import SEVERITY_RANK, Finding
-from scanner.assess.policy import WaiverUse
 from scanner.enrich.model import Enriched, Provenance
 from scanner.enrich.run import coverage
 from scanner.pipeline import ScanResult, Stage
 
-# A waiver used anywhere in the repository is used; stale only where its version is absent
-# everywhere it was looked for (apply_waivers' own order of precedence).
+# A waiver (or acceptance) used anywhere in the repository is used; stale only where its version
+# is absent everywhere it was looked for (apply_waivers' own order of precedence).
 _WAIVER_RANK = {"expired": 3, "used": 2, "stale": 1, "unused": 0}
 _STATUS_RANK = {"skipped": 0, "ok": 1, "partial": 2}
 
@@ -41,12 +43,13 @@ def _provenance(a: Provenance, b: Provenance) -> Provenance:
     return b if sum(s.status == "ok" for s in b.statuses) > ok_a else a
 
 
-def _finding_key(f: Finding) -> tuple[str, str, str, str]:
-    return (f.purl, f.check, f.entity or "", f.outcome)
+def _finding_key(f: Finding) -> tuple[str, str, str]:
+    # identity holds check, package and entity (or, for a file's finding, the file and mirror).
+    return (f.identity, f.purl, f.outcome)
 
 
 def _findings(results: Sequence[ScanResult]) -> list[Finding]:
-    merged: dict[tuple[str, str, str, str], Finding] = {}
+    merged: dict[tuple[str, str, str], Finding] = {}
     for result in results:
         for f in result.findings:
             key = _finding_key(f)
@@ -56,6 +59,7 @@ def _findings(results: Sequence[ScanResult]) -> list[Finding]:
                     was,
                     locations=tuple(sorted({*was.locations, *f.locations}, key=str)),
                     paths=tuple(dict.fromkeys((*was.paths, *f.paths))),
+                    components=tuple(dict.fromkeys((*was.components, *f.components))),
                 )
             merged[key] = f
     return sorted(
@@ -64,28 +68,31 @@ def _findings(results: Sequence[ScanResult]) -> list[Finding]:
     )
 
 
-def _waivers(results: Sequence[ScanResult], findings: list[Finding]) -> tuple[WaiverUse, ...]:
-    best: dict[str, WaiverUse] = {}
+def _uses(results: Sequence[ScanResult], findings: list[Finding], kind: str) -> tuple[Any, ...]:
+    """Each waiver (``kind`` waivers) or acceptance in its strongest state over the shards."""
+    best: dict[str, Any] = {}
     for result in results:
-        for use in result.waivers:
-            was = best.get(use.waiver.id)
+        for use in getattr(result, kind):
+            uid = (use.waiver if kind == "waivers" else use.acceptance).id
+            was = best.get(uid)
             if was is None or _WAIVER_RANK.get(use.state, 0) > _WAIVER_RANK.get(was.state, 0):
-                best[use.waiver.id] = use
-    counts = {wid: sum(1 for f in findings if f.waiver == wid) for wid in best}
+                best[uid] = use
+    field = "waiver" if kind == "waivers" else "accepted"
+    counts = Counter(getattr(f, field) for f in findings)
     return tuple(
-        replace(u, findings=counts[wid]) if u.state == "used" else u
-        for wid, u in sorted(best.items())
+        replace(u, findings=counts[uid]) if u.state == "used" else u
+        for uid, u in sorted(best.items())
     )
 
 
 def _stages(
-    results: Sequence[ScanResult], inv: Inventory, enriched: Enriched, found: int
+    results: Sequence[ScanResult], inv: Inventory, covered: Coverage, found: int
 ) -> tuple[Stage, ...]:
     shards = f" (merged from {len(results)} shards)"
     detail = {
         "inventory": f"{len(inv.components)} components from {len(inv.files)} files{shards}",
-        "enrichment": f"provenance known for {enriched.coverage.known} of "
-        f"{enriched.coverage.components} components{shards}",
+        "enrichment": (covered.summary() if covered.looked_up else "no provenance lookups")
+        + shards,
         "assessment": f"{found} findings{shards}",
     }
     out: dict[str, Stage] = {}
@@ -106,7 +113,7 @@ def combine(results: Sequence[ScanResult]) -> ScanResult:
     if not results:
         raise CombineError("no shard results to merge")
     first = results[0]
-    for what in ("feed_version", "profile", "fail_on"):
+    for what in ("feed_version", "profile", "fail_on", "as_of"):
         values = sorted({getattr(r, what) for r in results})
         if len(values) > 1:
             raise CombineError(
@@ -129,14 +136,18 @@ def combine(results: Sequence[ScanResult]) -> ScanResult:
         metadata=dict(first.inventory.metadata),
     )
     enriched = Enriched(prov, coverage(prov))
+    looked_up = any(r.coverage.looked_up for r in results)
+    covered = measure(inventory, enriched if looked_up else None)
     findings = _findings(results)
     return replace(
         first,
         inventory=inventory,
         enriched=enriched,
         findings=tuple(findings),
-        waivers=_waivers(results, findings),
-        stages=_stages(results, inventory, enriched, len(findings)),
+        waivers=_uses(results, findings, "waivers"),
+        acceptances=_uses(results, findings, "acceptances"),
+        coverage=covered,
+        stages=_stages(results, inventory, covered, len(findings)),
         started=min(r.started for r in results),
         finished=max(r.finished for r in results),
         feed_hash=next((r.feed_hash for r in results if r.feed_hash), ""),

@@ -6,10 +6,13 @@ import json
 from typing import Any
 
 from sbom.model import Inventory, ParseIssue, SourceFile
-from scanner.enrich.model import Coverage, Enriched
+from scanner.assess.coverage import measure
+from scanner.enrich.model import Enriched
+from scanner.enrich.run import coverage
 from scanner.pipeline import ScanResult
 from scanner.runs.codec import (
     DataError,
+    acceptance_use_from,
     component_from,
     finding_from,
     provenance_from,
@@ -18,7 +21,7 @@ from scanner.runs.codec import (
 )
 
 # Reports of another major version may mean other things by the same keys.
-MAJOR = "1"
+MAJOR = "2"
 
 
 class ReportError(ValueError):
@@ -61,11 +64,9 @@ def _result(doc: dict[str, Any]) -> ScanResult:
         if c.get("provenance", {}).get("statuses") or c.get("provenance", {}).get("facts")
     }
     cov = doc.get("coverage") or {}
-    coverage = Coverage(
-        int(cov.get("components", len(comps))),
-        int(cov.get("known", 0)),
-        {k: dict(v) for k, v in (cov.get("by_source") or {}).items()},
-    )
+    enriched = Enriched(provenance, coverage(provenance))
+    # Coverage is derived from the components and their sources, exactly as the scan derived it.
+    measured = measure(inventory, enriched if cov.get("looked_up", True) else None)
     projects = {
         file: entry["path"] if entry["path"] != "." else ""
         for entry in doc.get("projects") or ()
@@ -74,7 +75,7 @@ def _result(doc: dict[str, Any]) -> ScanResult:
     own = doc.get("project") or {}
     return ScanResult(
         inventory=inventory,
-        enriched=Enriched(provenance, coverage),
+        enriched=enriched,
         findings=tuple(finding_from(f, f"findings[{n}]") for n, f in enumerate(doc["findings"])),
         waivers=tuple(waiver_use_from(w, f"waivers[{n}]") for n, w in enumerate(doc["waivers"])),
         stages=tuple(stage_from(s, f"stages[{n}]") for n, s in enumerate(doc["stages"])),
@@ -88,4 +89,12 @@ def _result(doc: dict[str, Any]) -> ScanResult:
         project=provenance_from("", own, "project")
         if own.get("facts") or own.get("statuses")
         else None,
+        coverage=measured,
+        acceptances=tuple(
+            acceptance_use_from(a, f"acceptances[{n}]")
+            for n, a in enumerate(doc.get("acceptances") or ())
+        ),
+        as_of=str(doc.get("as_of") or ""),
+        fail_on_unknown_above=cov.get("fail_on_unknown_above"),
+        csl_complete=bool(doc["feeds"].get("csl_complete", True)),
     )

@@ -11,10 +11,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sbom.model import Inventory, ParseIssue, SourceFile
+from scanner.assess.coverage import measure
 from scanner.enrich.model import Enriched, Fact, Provenance, SourceStatus
 from scanner.enrich.run import coverage
 from scanner.pipeline import ScanResult
 from scanner.runs.codec import (
+    acceptance_use_from,
     component_from,
     fact_from,
     finding_from,
@@ -118,18 +120,22 @@ def result(conn: Connection, run_id: int) -> ScanResult:
         for d in conn.scalars(sa.select(s.waivers.c.data).filter_by(**where))
     ]
     own = json.loads(row.project)
+    stages = tuple(stage_from(x) for x in json.loads(row.stages))
+    skipped = any(x.name == "enrichment" and x.status == "skipped" for x in stages)
+    inventory = Inventory(
+        root=row.repository,
+        components=tuple(sorted(comps, key=lambda c: c.purl)),
+        files=tuple(SourceFile(**f) for f in json.loads(row.inputs)),
+        issues=tuple(ParseIssue(**i) for i in json.loads(row.issues)),
+        metadata={"revision": row.revision} if row.revision else {},
+    )
+    enriched = Enriched(provenance, coverage(provenance))
     return ScanResult(
-        inventory=Inventory(
-            root=row.repository,
-            components=tuple(sorted(comps, key=lambda c: c.purl)),
-            files=tuple(SourceFile(**f) for f in json.loads(row.inputs)),
-            issues=tuple(ParseIssue(**i) for i in json.loads(row.issues)),
-            metadata={"revision": row.revision} if row.revision else {},
-        ),
-        enriched=Enriched(provenance, coverage(provenance)),
+        inventory=inventory,
+        enriched=enriched,
         findings=tuple(found),
         waivers=tuple(sorted(waived, key=lambda u: u.waiver.id)),
-        stages=tuple(stage_from(x) for x in json.loads(row.stages)),
+        stages=stages,
         profile=row.profile,
         fail_on=row.fail_on,
         feed_version=row.feeds_version,
@@ -139,6 +145,9 @@ def result(conn: Connection, run_id: int) -> ScanResult:
         feed_hash=row.feeds_hash,
         projects=json.loads(row.projects),
         project=provenance_from("", own) if own["facts"] or own["statuses"] else None,
+        coverage=measure(inventory, None if skipped else enriched),
+        acceptances=tuple(acceptance_use_from(a) for a in json.loads(row.acceptances)),
+        as_of=row.as_of or "",
     )
 
 

@@ -1,18 +1,22 @@
 """Versioned schema migrations: numbered steps, each applied once, in one locked transaction.
 
-A step never changes after release: a later change of a table is a new step. Step 1 creates the
-version-1 tables from ``schema`` because no later step alters them yet; the first step that alters
-one of them must freeze that table's version-1 shape here. tests/store checks that a store
-migrated from empty has exactly the tables and columns ``schema`` declares.
+A step's effect never changes after release: a later change of a table is a new step. Step 1
+creates the version-1 tables from ``schema`` without the columns later steps add
+(``schema.ADDED``), so the current declarations stay the one place a table is written down.
+tests/store checks that a store migrated from empty, and one migrated from the previous version,
+have exactly the tables and columns ``schema`` declares.
 """
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.schema import CreateColumn
 
 from scanner.store import StoreError
 from scanner.store import schema as s
@@ -22,36 +26,77 @@ from scanner.store.engine import Store
 _LOCK = 0x1C75_5C4E
 
 
+def shape(version: int) -> list[sa.Table]:
+    """The version-1 tables as they were at ``version`` (columns added later left out)."""
+    md = sa.MetaData()
+    out = []
+    for table in s.VERSION_1:
+        keep = [c for c in table.columns if s.ADDED.get((table.name, c.name), 1) <= version]
+        new = sa.Table(table.name, md, *(c._copy() for c in keep))
+        for index in table.indexes:
+            if all(c.name in new.c for c in index.columns):
+                sa.Index(index.name, *(new.c[c.name] for c in index.columns))
+        out.append(new)
+    return out
+
+
 def _v1(conn: Connection) -> None:
-    s.metadata.create_all(conn, tables=list(s.VERSION_1))
+    for table in shape(1):
+        table.create(conn)
+
+
+def _add_columns(conn: Connection, version: int) -> None:
+    """ALTER TABLE … ADD COLUMN for each column ``version`` added (both dialects support it)."""
+    for (table, column), added in s.ADDED.items():
+        if added == version:
+            spec = CreateColumn(s.metadata.tables[table].c[column]).compile(dialect=conn.dialect)
+            conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {spec}"))
 
 
 def _v2(conn: Connection) -> None:
-    """Unknown provenance becomes coverage (counts and reasons per source), not findings."""
+    """Unknown provenance becomes coverage (counts per reason), not findings; accepted risks."""
+    from sbom.model import Inventory
+    from scanner.assess.coverage import measure
+    from scanner.enrich.model import Enriched, Provenance, SourceStatus
+    from scanner.runs.codec import component_from
+
+    _add_columns(conn, 2)
     s.coverage.create(conn)
-    st = s.statuses.c
-    grouped = sa.select(st.run_id, st.source, st.status, st.reason, sa.func.count()).where(
-        st.status.notin_(("ok", "not-applicable"))
-    )
-    conn.execute(
-        s.coverage.insert().from_select(
-            ["run_id", "source", "status", "reason", "components"],
-            grouped.group_by(st.run_id, st.source, st.status, st.reason),
+    # The backfill classifies with the scanner's reasons (scanner.assess.coverage).
+    for run_id, stages in conn.execute(sa.select(s.runs.c.id, s.runs.c.stages)):
+        comps = [
+            component_from(json.loads(d))
+            for d in conn.scalars(
+                sa.select(s.components.c.data).where(s.components.c.run_id == run_id)
+            )
+        ]
+        states: dict[str, list[SourceStatus]] = defaultdict(list)
+        st = s.statuses.c
+        for row in conn.execute(
+            sa.select(st.purl, st.source, st.status, st.reason).where(st.run_id == run_id)
+        ):
+            states[row.purl].append(SourceStatus(row.source, row.status, row.reason))
+        skipped = any(
+            x.get("name") == "enrichment" and x.get("status") == "skipped"
+            for x in json.loads(stages)
         )
-    )
+        prov = {p: Provenance(p, (), tuple(v)) for p, v in states.items()}
+        covered = measure(
+            Inventory(root=".", components=tuple(comps)), None if skipped else Enriched(prov)
+        )
+        rows = [
+            {"run_id": run_id, "reason": r, "components": n} for r, n in covered.reasons.items()
+        ]
+        if rows:
+            conn.execute(s.coverage.insert(), rows)
     conn.execute(s.findings.delete().where(s.findings.c.outcome == "unknown"))
-    f = s.findings.c
-    active = (
-        sa.select(sa.func.count())
-        .where(f.run_id == s.runs.c.id, f.waiver.is_(None))
-        .scalar_subquery()
-    )
-    conn.execute(s.runs.update().values(findings=active))
+    counted = sa.select(sa.func.count()).where(s.findings.c.run_id == s.runs.c.id, s.active())
+    conn.execute(s.runs.update().values(findings=counted.scalar_subquery()))
 
 
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "runs, components, facts, statuses, findings, waivers", _v1),
-    (2, "coverage table; unknown provenance is coverage, not a finding", _v2),
+    (2, "coverage per reason (unknown is coverage, not a finding); accepted risks", _v2),
 )
 HEAD = MIGRATIONS[-1][0]
 
@@ -78,8 +123,7 @@ def migrate(store: Store, target: int = HEAD) -> int:
         for number, about, step in MIGRATIONS:
             if current < number <= target:
                 step(conn)
-                conn.execute(
-                    s.schema_version.insert().values(version=number, applied=now, about=about)
-                )
+                row = {"version": number, "applied": now, "about": about}
+                conn.execute(s.schema_version.insert().values(**row))
                 current = number
     return current

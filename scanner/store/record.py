@@ -59,8 +59,8 @@ def record(
 ) -> Recorded:
     """Store ``result`` as a run of ``repository``; a run already stored is left as it is."""
     key = rows.run_key(result, repository, revision)
-    # A scan evaluated as of a date (``scan --as-of``) says so on its result.
-    as_of = as_of or (str(getattr(result, "as_of", None) or "") or None)
+    # The day the knowledge base was evaluated on (``scan --as-of``, else the scan's day).
+    as_of = as_of or result.as_of or None
     now = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
     given = {
         "key": key,

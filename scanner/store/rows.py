@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
 from scanner.assess.model import Finding
 from scanner.pipeline import ScanResult
 from scanner.report.common import finding_data
-from scanner.runs.codec import component_data, fact_data, waiver_use_data
+from scanner.runs.codec import acceptance_use_data, component_data, fact_data, waiver_use_data
 
 Row = dict[str, Any]
-# Source statuses that leave a component's provenance from that source unknown.
-KNOWN = ("ok", "not-applicable")
 MAX_REASON = 500
 
 
@@ -71,7 +68,7 @@ def run_key(result: ScanResult, repository: str, revision: str | None) -> str:
         "policy": [result.profile, result.fail_on],
         "components": sorted(c.purl for c in result.inventory.components),
         "findings": sorted(
-            f"{f.identity}|{f.purl}|{f.severity}|{f.waiver}" for f in result.findings
+            f"{f.identity}|{f.purl}|{f.severity}|{f.waiver}|{f.accepted}" for f in result.findings
         ),
     }
     return hashlib.sha256(dumps(content).encode()).hexdigest()
@@ -99,6 +96,7 @@ def finding_row(f: Finding) -> Row | None:
         # Delimited so that "which repositories depend on entity X" also finds X's subsidiaries.
         "chain": "|" + "|".join(dict.fromkeys((*([f.entity] if f.entity else []), *f.chain))) + "|",
         "waiver": f.waiver,
+        "accepted": f.accepted,
         "data": dumps(finding_data(f)),
     }
 
@@ -118,11 +116,12 @@ def run_row(result: ScanResult, **given: Any) -> Row:
         "fail_on": result.fail_on,
         "incomplete": result.incomplete,
         "components": len(result.inventory.components),
-        "findings": sum(1 for r in rows if r["waiver"] is None),
+        "findings": sum(1 for r in rows if r["waiver"] is None and r["accepted"] is None),
         "stages": dumps([asdict(s) for s in result.stages]),
         "inputs": dumps([asdict(f) for f in result.inventory.files]),
         "issues": dumps([asdict(i) for i in result.inventory.issues]),
         "projects": dumps(result.projects),
+        "acceptances": dumps([acceptance_use_data(u) for u in result.acceptances]),
         "project": dumps(
             {
                 "facts": [fact_data(f) for f in own.facts] if own else [],
@@ -183,28 +182,8 @@ def status_rows(result: ScanResult) -> list[Row]:
 
 
 def coverage_rows(result: ScanResult) -> list[Row]:
-    """Components per (source, status, reason) that stayed unknown, plus those no source asked."""
-    counts: Counter[tuple[str, str, str]] = Counter()
-    prov = result.enriched.provenance
-    for p in prov.values():
-        for s in {(s.source, s.status, s.reason[:MAX_REASON]) for s in p.statuses}:
-            if s[1] not in KNOWN:
-                counts[s] += 1
-    unasked = sum(
-        1 for c in result.inventory.components if not (prov.get(c.purl) and prov[c.purl].statuses)
-    )
-    if unasked:
-        stage = next((s for s in result.stages if s.name == "enrichment"), None)
-        why = (
-            stage.detail
-            if stage is not None and stage.status == "skipped"
-            else "no provenance source applies"
-        )
-        counts[("-", "skipped", why[:MAX_REASON])] += unasked
-    return [
-        {"source": src, "status": status, "reason": reason, "components": n}
-        for (src, status, reason), n in sorted(counts.items())
-    ]
+    """How many components stayed unknown, per reason (the scan's coverage, not findings)."""
+    return [{"reason": r, "components": n} for r, n in sorted(result.coverage.reasons.items())]
 
 
 def waiver_rows(result: ScanResult) -> list[Row]:

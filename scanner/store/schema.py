@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    ColumnElement,
     ForeignKey,
     Index,
     Integer,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
 )
 
 metadata = MetaData()
@@ -62,6 +64,7 @@ runs = Table(
     Column("issues", Text, nullable=False),
     Column("projects", Text, nullable=False),
     Column("project", Text, nullable=False),
+    Column("acceptances", Text, nullable=False, server_default="[]"),
     Index("runs_repository_started", "repository", "started"),
 )
 
@@ -129,6 +132,7 @@ findings = Table(
     Column("chain", Text, nullable=False),
     Column("waiver", Text),
     Column("data", Text, nullable=False),
+    Column("accepted", Text),
     Index("findings_run", "run_id"),
     Index("findings_entity", "entity"),
 )
@@ -146,16 +150,20 @@ waivers = Table(
     Column("data", Text, nullable=False),
 )
 
-# Schema version 2: what could not be established, counted per source, status and reason.
+# Schema version 2: how many components stayed unknown, per reason (scanner.assess.coverage).
 coverage = Table(
     "coverage",
     metadata,
     _run_id(),
-    Column("source", String(64), primary_key=True),
-    Column("status", String(32), primary_key=True),
-    Column("reason", Text, primary_key=True),
+    Column("reason", String(32), primary_key=True),
     Column("components", Integer, nullable=False),
 )
 
-# The tables of schema version 1, in creation order.
+# The tables of schema version 1, in creation order, and the columns later versions added.
 VERSION_1 = (schema_version, runs, components, facts, run_facts, statuses, findings, waivers)
+ADDED = {("runs", "acceptances"): 2, ("findings", "accepted"): 2}
+
+
+def active() -> ColumnElement[bool]:
+    """Findings that count: neither waived nor an accepted risk."""
+    return and_(findings.c.waiver.is_(None), findings.c.accepted.is_(None))

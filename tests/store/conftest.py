@@ -92,6 +92,7 @@ def make_result() -> MakeResult:
         *,
         started: str = NOW,
         waivers: tuple[dict[str, str], ...] = (),
+        acceptances: tuple[dict[str, str], ...] = (),
         today: date = date(2026, 5, 1),
     ) -> ScanResult:
         comps = tuple(
@@ -100,7 +101,7 @@ def make_result() -> MakeResult:
         by_name = {c.name: c for c in comps}
         prov = {by_name[n].purl: _provenance(by_name[n], e) for n, (_, e) in packages.items()}
         request = ScanRequest(
-            config=Config(waivers=waivers),
+            config=Config(waivers=waivers, acceptances=acceptances),
             inventory=Inventory(root=".", components=comps),
             enriched=Enriched(prov, coverage(prov)),
             history=False,

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from sbom.model import Location
-from scanner.store import StoreError, load, open_store
+from scanner.store import StoreError, load, open_store, rows
 from scanner.store import schema as s
 from scanner.store.engine import Store
-from scanner.store.migrations import HEAD, migrate
+from scanner.store.migrations import HEAD, migrate, shape
 from scanner.store.record import record
 from tests.store.conftest import ALIBABA, MakeResult
 
@@ -23,6 +25,16 @@ WAIVER = {
     "approver": "security",
     "date": "2026-01-01",
     "expires": "2026-02-01",
+}
+
+
+ACCEPTANCE = {
+    "id": "A-1",
+    "namespace": "@antv",
+    "reason": "reviewed the charting library",
+    "approver": "security",
+    "date": "2026-01-01",
+    "expires": "2027-01-01",
 }
 
 
@@ -57,13 +69,18 @@ def test_migrating_an_empty_store_gives_the_declared_schema(store_url: str) -> N
 def test_migrating_from_the_previous_version_keeps_the_runs(
     store_url: str, make_result: MakeResult
 ) -> None:
+    result = make_result({"@antv/g2": ("5.1.0", None), "left-pad": ("1.3.0", ALIBABA)})
     with Store(store_url) as store:
         assert migrate(store, target=HEAD - 1) == HEAD - 1
-        assert "coverage" not in _shape(store)
-        result = make_result({"@antv/g2": ("5.1.0", None), "left-pad": ("1.3.0", ALIBABA)})
-        # Version 1 recorded "unknown" as findings, and had no coverage table.
-        from scanner.store import rows
+        before = {t.name: t for t in shape(HEAD - 1)}
+        assert _shape(store) == {name: set(t.c.keys()) for name, t in before.items()}
 
+        def insert(conn: Connection, table: str, items: list[dict[str, Any]]) -> None:
+            # Rows in the previous version's shape: only the columns it had.
+            old = before[table]
+            conn.execute(old.insert(), [{k: v for k, v in r.items() if k in old.c} for r in items])
+
+        # Version 1 recorded "unknown" as findings, and had no coverage table.
         with store.begin() as conn:
             run = rows.run_row(
                 result,
@@ -74,39 +91,31 @@ def test_migrating_from_the_previous_version_keeps_the_runs(
                 as_of=None,
                 recorded="x",
             )
-            run_id = conn.execute(s.runs.insert().values(**run)).inserted_primary_key[0]
-            conn.execute(
-                s.statuses.insert(), [{**r, "run_id": run_id} for r in rows.status_rows(result)]
-            )
-            unknown = {
-                **rows.finding_row(result.findings[0]),
-                "check": "unknown",
-                "outcome": "unknown",
-                "severity": "info",
-            }  # type: ignore[dict-item]
+            insert(conn, "runs", [{**run, "id": 7}])
             found = [r for r in map(rows.finding_row, result.findings) if r]
-            conn.execute(s.findings.insert(), [{**r, "run_id": run_id} for r in [*found, unknown]])
+            unknown = {**found[0], "check": "unknown", "outcome": "unknown", "severity": "info"}
+            for table, items in (
+                ("components", rows.component_rows(result)),
+                ("statuses", rows.status_rows(result)),
+                ("findings", [*found, unknown]),
+            ):
+                insert(conn, table, [{**r, "run_id": 7} for r in items])
             conn.execute(s.runs.update().values(findings=len(found) + 1))
         assert migrate(store) == HEAD
         assert _shape(store) == {
             t.name: {c.name for c in t.columns} for t in s.metadata.sorted_tables
         }
         with store.begin() as conn:
-            assert [
-                tuple(r)
-                for r in conn.execute(
-                    sa.select(
-                        s.coverage.c.source,
-                        s.coverage.c.status,
-                        s.coverage.c.reason,
-                        s.coverage.c.components,
-                    )
-                )
-            ] == [("npm", "error", "HTTP 503 from the registry", 1)]
+            coverage = conn.execute(sa.select(s.coverage.c.reason, s.coverage.c.components)).all()
+            assert [tuple(r) for r in coverage] == [("lookup-failed", 1)]
             assert set(conn.scalars(sa.select(s.findings.c.outcome))) == {
-                f.outcome for f in result.findings
+                f.outcome for f in result.findings if f.outcome != "unknown"
             }
             assert conn.scalar(sa.select(s.runs.c.findings)) == len(found)
+            assert conn.scalar(sa.select(s.runs.c.acceptances)) == "[]"
+            back = load.result(conn, 7)
+    assert back.inventory.components == result.inventory.components
+    assert back.coverage == result.coverage
 
 
 def test_a_newer_schema_is_refused(store_url: str) -> None:
@@ -143,8 +152,11 @@ def test_a_recorded_run_reads_back_as_its_scan_result(
     store_url: str, make_result: MakeResult
 ) -> None:
     result = make_result(
-        {"@antv/g2": ("5.1.0", None), "left-pad": ("1.3.0", ALIBABA)}, waivers=(WAIVER,)
+        {"@antv/g2": ("5.1.0", None), "left-pad": ("1.3.0", ALIBABA)},
+        waivers=(WAIVER,),
+        acceptances=(ACCEPTANCE,),
     )
+    assert [u.state for u in result.acceptances] == ["used"]
     with open_store(store_url) as store:
         run_id = record(store, result, repository="app", revision=None).run_id
         with store.begin() as conn:
@@ -157,11 +169,11 @@ def test_a_recorded_run_reads_back_as_its_scan_result(
     assert back.findings == tuple(stored) and stored
     assert back.waivers == result.waivers and back.waivers[0].state == "expired"
     assert back.stages == result.stages
-    assert (run.id, run.components, run.findings) == (
-        run_id,
-        2,
-        sum(1 for f in stored if not f.waiver),
-    )
+    assert back.acceptances == result.acceptances and back.coverage == result.coverage
+    assert back.as_of == result.as_of == "2026-05-01"
+    counted = sum(1 for f in stored if not f.excused)
+    assert (run.id, run.components, run.findings) == (run_id, 2, counted)
+    assert counted < len(stored)  # the @antv finding is an accepted risk
 
 
 def test_facts_are_stored_once_across_runs(store_url: str, make_result: MakeResult) -> None:
