@@ -11,7 +11,7 @@ from scanner.history.render import FORMATS, HISTORY_VERSION, MAX_ROWS, clean, md
 from scanner.history.since import SinceLastRun
 from scanner.report import markdown
 from scanner.report.common import finding_data
-from scanner.runs.codec import waiver_use_data
+from scanner.runs.codec import acceptance_use_data, waiver_use_data
 
 NEW_FORMATS = (*FORMATS, "sarif")
 
@@ -19,7 +19,11 @@ NEW_FORMATS = (*FORMATS, "sarif")
 def new_document(h: SinceLastRun) -> dict[str, Any]:
     doc = diff_report.document(h.diff)
     doc.pop("diff_version")
-    doc["summary"].update(gone_findings=len(h.gone), expired_waivers=len(h.expired))
+    doc["summary"].update(
+        gone_findings=len(h.gone),
+        expired_waivers=len(h.expired),
+        expired_acceptances=len(h.expired_acceptances),
+    )
     return {
         "history_version": HISTORY_VERSION,
         "repository": h.repository,
@@ -28,6 +32,7 @@ def new_document(h: SinceLastRun) -> dict[str, Any]:
         **doc,
         "gone_findings": [finding_data(f) for f in h.gone],
         "expired_waivers": [waiver_use_data(u) for u in h.expired],
+        "expired_acceptances": [acceptance_use_data(u) for u in h.expired_acceptances],
     }
 
 
@@ -46,6 +51,13 @@ def new_table(h: SinceLastRun) -> str:
         lines += [
             f"  {clean(u.waiver.id, 30)}: {clean(u.waiver.purl, 60)} ({u.waiver.expires})"
             for u in h.expired
+        ]
+    if h.expired_acceptances:
+        lines += ["", "ACCEPTED RISKS THAT EXPIRED"]
+        lines += [
+            f"  {clean(u.acceptance.id, 30)}: {u.acceptance.scope} {clean(u.acceptance.value, 60)}"
+            f" ({u.acceptance.expires})"
+            for u in h.expired_acceptances
         ]
     return "\n".join(lines) + "\n"
 
@@ -74,6 +86,7 @@ def new_comment(h: SinceLastRun, limit: int = markdown.MAX_CHARS) -> str:
                 ("Provenance changes of kept packages", str(s["provenance_changes"])),
                 ("Waivers that expired", str(len(h.expired))),
                 ("Waivers gone stale", str(s["stale_waivers"])),
+                ("Accepted risks that expired", str(len(h.expired_acceptances))),
             ],
         ),
     ]
@@ -118,6 +131,18 @@ def new_comment(h: SinceLastRun, limit: int = markdown.MAX_CHARS) -> str:
             "### Waivers that expired or went stale",
             "",
             *table(("Waiver", "State", "Waived", "Note"), rows),
+        ]
+    if h.expired_acceptances:
+        lapsed = [
+            (md(a.id, 40), md(f"{a.scope} {a.value}", 150), md(a.expires))
+            for a in (u.acceptance for u in h.expired_acceptances[:MAX_ROWS])
+        ]
+        tail += [
+            "### Accepted risks that expired",
+            "",
+            "Their findings count again from this run on.",
+            "",
+            *table(("Acceptance", "Scope", "Expired"), lapsed),
         ]
     added = [markdown.esc(c.purl, 120) for c in h.diff.added]
     if added:

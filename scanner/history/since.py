@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from sbom.model import Inventory
+from scanner.assess.acceptances import AcceptanceUse
 from scanner.assess.model import Finding
 from scanner.assess.policy import WaiverUse, exit_code
 from scanner.diff.changes import DiffResult, Revision, compare
@@ -27,6 +28,8 @@ class SinceLastRun:
     """Findings of the previous run (not waived or accepted) whose identity the latest run no longer has."""
     expired: tuple[WaiverUse, ...]
     """Waivers that expired since the previous run."""
+    expired_acceptances: tuple[AcceptanceUse, ...] = ()
+    """Scope acceptances (accepted risks) that expired since the previous run."""
 
     def exit_code(self, fail_on: str | None = None, strict: bool = False) -> int:
         """1 for a new, unwaived finding at or above fail-on (the run's own by default)."""
@@ -79,4 +82,10 @@ def since_last_run(store: Store, repository: str, run_id: int | None = None) -> 
     expired = tuple(
         u for u in head.waivers if u.state == "expired" and was.get(u.waiver.id) != "expired"
     )
-    return SinceLastRun(repository, head_run, base_run, d, gone, expired)
+    had = {u.acceptance.id: u.state for u in base.acceptances}
+    lapsed = tuple(
+        u
+        for u in head.acceptances
+        if u.state == "expired" and had.get(u.acceptance.id) != "expired"
+    )
+    return SinceLastRun(repository, head_run, base_run, d, gone, expired, lapsed)

@@ -86,23 +86,28 @@ def test_findings_gone_and_waivers_that_expired(
         "date": "2026-01-01",
         "expires": "2026-05-15",
     }
+    accepted = {**waiver, "id": "A-3", "entity": "alibaba-group", "check": "maintenance"}
+    del accepted["purl"]
     with open_store(store_url) as store:
         first = make_result(
             {"@antv/g2": ("5.1.0", ALIBABA), "left-pad": ("1.3.0", ALIBABA)},
             started="2026-05-01T02:00:00Z",
             waivers=(waiver,),
+            acceptances=(accepted,),
         )
         record(store, first, repository="app")
         second = make_result(
             {"left-pad": ("1.3.0", ALIBABA)},
             started="2026-05-20T02:00:00Z",
             waivers=(waiver,),
+            acceptances=(accepted,),
             today=date(2026, 5, 20),
         )
         record(store, second, repository="app")
     code, doc = _history(store_url, tmp_path, "new", "--repository", "app")
     assert {f["purl"] for f in doc["gone_findings"]} == {G2}
     assert [w["id"] for w in doc["expired_waivers"]] == ["W-7"]
+    assert [a["id"] for a in doc["expired_acceptances"]] == ["A-3"]
     # left-pad's finding was known (waived) last night: listed under the expired waiver, not new.
     assert doc["new_findings"] == [] and code == 0
     code, doc = _history(store_url, tmp_path, "new", "--repository", "nothing")
