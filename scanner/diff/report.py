@@ -160,7 +160,7 @@ def _md_table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[st
     return out + ["| " + " | ".join(row) + " |" for row in rows] + [""]
 
 
-def _details(title: str, items: list[str], limit: int = 30) -> list[str]:
+def details(title: str, items: list[str], limit: int = 30) -> list[str]:
     """A collapsed list (one HTML block: the items are already escaped)."""
     if not items:
         return []
@@ -203,13 +203,13 @@ def _sections(d: DiffResult) -> list[str]:
         ]
         lines += _md_table(("Waiver", "Waived", "Note"), stale)
     esc = markdown.esc
-    lines += _details("New components", [esc(c.purl, 120) for c in d.added])
-    lines += _details("Removed components", [esc(c.purl, 120) for c in d.removed])
+    lines += details("New components", [esc(c.purl, 120) for c in d.added])
+    lines += details("Removed components", [esc(c.purl, 120) for c in d.removed])
     changed = [
         f"{esc(v.name, 100)}: {esc(', '.join(v.base), 60)} → {esc(', '.join(v.head), 60)}"
         for v in d.changed
     ]
-    lines += _details("Changed versions", changed)
+    lines += details("Changed versions", changed)
     lines += ["### Coverage", ""]
     if d.incomplete:
         lines += ["> ⚠️ **Incomplete scan:** unknown provenance is not a clean result.", ""]

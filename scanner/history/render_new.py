@@ -144,18 +144,7 @@ def new_comment(h: SinceLastRun, limit: int = markdown.MAX_CHARS) -> str:
             "",
             *table(("Acceptance", "Scope", "Expired"), lapsed),
         ]
-    added = [markdown.esc(c.purl, 120) for c in h.diff.added]
-    if added:
-        shown = "".join(f"<li>{a}</li>" for a in added[:MAX_ROWS])
-        more = (
-            f"<li>… {len(added) - MAX_ROWS} more in the JSON report</li>"
-            if len(added) > MAX_ROWS
-            else ""
-        )
-        tail += [
-            f"<details><summary>New components ({len(added)})</summary><ul>{shown}{more}</ul></details>",
-            "",
-        ]
+    tail += diff_report.details("New components", [markdown.esc(c.purl, 120) for c in h.diff.added])
     text, body = "\n".join(lines) + "\n", "\n".join(tail) + "\n"
     active = [f for f in h.diff.new_findings if not f.excused]
     budget = limit - markdown.size(text) - markdown.size(body) - 200
