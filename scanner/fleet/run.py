@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from sbom import __version__
+from scanner import __version__
 from scanner.assess.model import SEVERITY_RANK
 from scanner.diff.gitrev import RevisionError
 from scanner.fleet import tasks
