@@ -97,11 +97,14 @@ def lookups(layers: Sequence[tuple[Component, ...]], settings: Settings) -> dict
     answers: dict[Key, Provenance] = {}
     if not settings.network and not settings.offline:
         return answers
+    cfg = settings.config
     ctx = open_context(
-        endpoints=settings.config.endpoints,
-        offline=settings.offline or settings.config.offline,
+        endpoints=cfg.endpoints,
+        tree_endpoints=cfg.tree_endpoints,
+        offline=settings.offline or cfg.offline,
         root=None,  # no checkout: local sources have nothing to read
         verify=settings.verify,
+        negative_ttl=cfg.negative_ttl,
     )
     try:
         for layer in layers:
