@@ -19,6 +19,9 @@ COMMANDS: tuple[str, ...] = (
     "explain",
     "feeds",
     "cache",
+    "history",
+    "fleet",
+    "merge",
 )
 
 EXIT_OK = 0

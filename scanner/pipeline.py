@@ -43,6 +43,8 @@ class ScanRequest:
     """The day the knowledge base is evaluated on (listings, ownership, namespaces); default today."""
     max_time: float | None = None
     """Seconds for all lookups; what is not looked up by then stays unknown ("deadline")."""
+    enriched: Enriched | None = None
+    """Provenance the caller looked up (a fleet's lookups, shared by its repositories)."""
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,9 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
 
         own = git_history.repository_facts(request.path)
         project = Provenance("", own.facts, (own.status,))
-    if request.network or request.offline:
+    if request.enriched is not None:
+        enriched = request.enriched
+    elif request.network or request.offline:
         ctx = open_context(
             endpoints=cfg.endpoints,
             tree_endpoints=cfg.tree_endpoints,
@@ -198,6 +202,7 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
             enriched = enrich(inventory, ctx, ENRICHERS, LATER, progress=request.progress)
         finally:
             ctx.client.close()
+    if request.enriched is not None or request.network or request.offline:
         coverage = measure(inventory, enriched)
         status = "ok" if not coverage.unknown_count else "partial"
         detail = coverage.summary() + _unasked(enriched)

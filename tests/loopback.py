@@ -62,6 +62,13 @@ class Seen:
 Answer = Reply | Callable[[Seen], Reply]
 
 
+def source_env(base_url: str) -> dict[str, str]:
+    """Environment that points every provenance source (and Go vanity lookups) at ``base_url``."""
+    from scanner.net.endpoints import ENDPOINTS
+
+    return {**{e.env: base_url for e in ENDPOINTS}, "ICTS_SCAN_GOGET_URL": base_url}
+
+
 class LoopbackServer:
     """A threaded HTTP/1.1 server on 127.0.0.1 and an ephemeral port.
 

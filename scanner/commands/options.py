@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from sbom.model import ParseIssue
 from scanner import config as configuration
@@ -66,6 +66,17 @@ def _duration(text: str) -> float:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def add_reports(p: argparse.ArgumentParser, formats: str) -> None:
+    """--report FORMAT[=PATH], repeatable; ``formats`` names the formats in the help."""
+    p.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        metavar="FORMAT[=PATH]",
+        help=f"{formats} (repeatable); without =PATH it goes to stdout",
+    )
+
+
 def load_policy(args: argparse.Namespace, root: str | None) -> configuration.Config:
     """The policy file (--config, else the one found in ``root``) with the flags applied.
 
@@ -123,3 +134,13 @@ def print_issues(issues: Iterable[ParseIssue]) -> None:
     for issue in issues:
         where = f"{issue.path}:{issue.line}" if issue.line else issue.path
         print(f"icts-scan: {issue.severity}: {where}: {issue.message}", file=sys.stderr)
+
+
+def write_reports(targets: list[tuple[str, str | None]], text: Callable[[str], str]) -> None:
+    """Each target's text (``text(format)``) to its file, or to stdout when it has no path."""
+    for fmt, path in targets:
+        if path is None:
+            sys.stdout.write(text(fmt))
+        else:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text(fmt))

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, TextIO
 
-from scanner.commands import exits, options
+from scanner.commands import exits, options, store_options
 from scanner.commands.exits import EPILOG
 
 if TYPE_CHECKING:
@@ -85,6 +85,8 @@ def register(sub: Any) -> None:
         help="scan only shard I of N (1-based) of the projects, for CI matrices: project "
         "folders sorted by path, dealt round-robin",
     )
+    store_options.add_store(p, store_options.STORE_HELP + "; records this scan as a run")
+    store_options.add_identity(p)
     p.add_argument(
         "--reproducible",
         action="store_true",
@@ -154,6 +156,18 @@ def run(args: argparse.Namespace) -> int:
             os.makedirs(args.sbom_dir, exist_ok=True)
         except OSError as exc:
             return exits.fail(f"{args.sbom_dir}: {exc.strerror or exc}")
+    store = None
+    if args.store:
+        from scanner.store import StoreError
+
+        if args.shard:
+            return exits.fail(
+                "--store records whole runs: merge the shards with icts-scan merge --store"
+            )
+        try:
+            store = store_options.open_store(args.store)
+        except StoreError as exc:
+            return exits.fail(str(exc))
     progress = Progress(choose(args.progress, sys.stderr), sys.stderr)
     try:
         cfg = options.load_policy(args, None if args.sbom else args.path)
@@ -207,6 +221,10 @@ def run(args: argparse.Namespace) -> int:
     options.print_issues(result.inventory.issues)
     if failed:
         return exits.fail(failed)
+    if store is not None:
+        with store:
+            if store_options.record(store, result, *store_options.scan_identity(args), kind="scan"):
+                return exits.USAGE
     if code == exits.NOTHING:
         return exits.fail(line or "nothing to scan", exits.NOTHING)
     findings = exit_code(result.findings, cfg.fail_on, False, False) == exits.FINDINGS

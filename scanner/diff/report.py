@@ -8,7 +8,7 @@ from dataclasses import asdict, replace
 from typing import Any
 
 from sbom.model import Component
-from scanner.assess.model import SEVERITY_RANK
+from scanner.assess.model import SEVERITY_RANK, Finding
 from scanner.diff.changes import DiffResult, Revision
 from scanner.report import markdown, sarif
 from scanner.report.common import SEVERITIES, coverage_data, finding_data
@@ -177,7 +177,7 @@ def _md_table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[st
     return out + ["| " + " | ".join(row) + " |" for row in rows] + [""]
 
 
-def _details(title: str, items: list[str], limit: int = 30) -> list[str]:
+def details(title: str, items: list[str], limit: int = 30) -> list[str]:
     """A collapsed list (one HTML block: the items are already escaped)."""
     if not items:
         return []
@@ -232,13 +232,13 @@ def _sections(d: DiffResult) -> list[str]:
         ]
         lines += _md_table(("Waiver", "Waived", "Note"), stale)
     esc = markdown.esc
-    lines += _details("New components", [esc(c.purl, 120) for c in d.added])
-    lines += _details("Removed components", [esc(c.purl, 120) for c in d.removed])
+    lines += details("New components", [esc(c.purl, 120) for c in d.added])
+    lines += details("Removed components", [esc(c.purl, 120) for c in d.removed])
     changed = [
         f"{esc(v.name, 100)}: {esc(', '.join(v.base), 60)} → {esc(', '.join(v.head), 60)}"
         for v in d.changed
     ]
-    lines += _details("Changed versions", changed)
+    lines += details("Changed versions", changed)
     lines += ["### Coverage", ""]
     if d.incomplete:
         lines += ["> ⚠️ **Incomplete scan:** unknown provenance is not a clean result.", ""]
@@ -301,6 +301,12 @@ def comment(d: DiffResult, limit: int = markdown.MAX_CHARS) -> str:
         + "\n"
     )
     budget = limit - markdown.size(head) - markdown.size(tail) - 400
+    rest = "not shown here; the SARIF and JSON reports list every new finding"
+    return head + findings_section(active, budget, rest) + tail
+
+
+def findings_section(active: Sequence[Finding], budget: int, rest: str) -> str:
+    """New findings, most severe first, as many as fit in ``budget``; ``rest`` says where the others are."""
     blocks: list[str] = []
     for n, f in enumerate(active[: markdown.MAX_FINDINGS], 1):
         block = markdown.finding_block(n, f) + "\n"
@@ -308,12 +314,10 @@ def comment(d: DiffResult, limit: int = markdown.MAX_CHARS) -> str:
             break
         blocks.append(block)
         budget -= markdown.size(block)
-    body = ""
-    if active:
-        body = (
-            f"### New findings ({len(blocks)} of {len(active):,}, most severe first)\n\n"
-            + "".join(blocks)
-        )
-        if len(blocks) < len(active):
-            body += f"_{len(active) - len(blocks):,} more not shown here; the SARIF and JSON reports list every new finding._\n\n"
-    return head + body + tail
+    if not active:
+        return ""
+    body = f"### New findings ({len(blocks)} of {len(active):,}, most severe first)\n\n"
+    body += "".join(blocks)
+    if len(blocks) < len(active):
+        body += f"_{len(active) - len(blocks):,} more {rest}._\n\n"
+    return body
