@@ -70,11 +70,29 @@ def reports_table() -> str:
     return "\n".join(rows)
 
 
+def severity_table() -> str:
+    """The severity table: evidence kind x identifier scope (scanner/assess/severity.py)."""
+    from scanner.assess.severity import table_markdown
+
+    return table_markdown()
+
+
+def exits_table() -> str:
+    """The exit-status contract (scanner/commands/exits.py)."""
+    from scanner.commands.exits import TABLE
+
+    rows = ["| status | meaning |", "|---|---|"]
+    rows.extend(f"| {code} | {text} |" for code, text in TABLE)
+    return "\n".join(rows)
+
+
 TABLES = {
     "formats": formats_table,
     "endpoints": endpoints_table,
     "checks": checks_table,
     "reports": reports_table,
+    "severity": severity_table,
+    "exits": exits_table,
 }
 
 
