@@ -120,6 +120,8 @@ def apply_waivers(
     """
     uses: list[WaiverUse] = []
     covered: dict[tuple[str, str], str] = {}
+    if not waivers:
+        return list(findings), uses
     present = {canonical_purl(p): hashes for p, hashes in present.items()}
     bases = {p.split("@", 1)[0] if "@" in p[4:] else p: p for p in present}
     for w in waivers:

@@ -129,10 +129,10 @@ def run(args: argparse.Namespace) -> int:
     from scanner.pipeline import ScanRequest, scan
     from scanner.progress import Progress, choose
     from scanner.report import terminal
-    from scanner.report.formats import BY_NAME
+    from scanner.report.catalog import MODULES
     from scanner.report.text import plain
 
-    targets, problem = options.report_targets(args.report, BY_NAME)
+    targets, problem = options.report_targets(args.report, MODULES)
     if problem:
         return exits.fail(problem)
     if args.sbom:
@@ -243,8 +243,7 @@ def _write_reports(
     result: ScanResult, targets: list[tuple[str, str | None]], args: argparse.Namespace
 ) -> str | None:
     """Every requested report; the first write failure, if any (the others are still written)."""
-    from scanner.report import json_report, sarif, terminal
-    from scanner.report.formats import BY_NAME
+    from scanner.report import catalog, json_report, sarif, terminal
 
     failed = None
     for fmt, path in targets:
@@ -264,7 +263,7 @@ def _write_reports(
             failed = failed or _stream(path, result, json_report.write)
             continue
         else:
-            text = BY_NAME[fmt].render(result)
+            text = str(catalog.load(fmt).render(result))
         if path is None:
             sys.stdout.write(text)
         else:
