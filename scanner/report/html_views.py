@@ -51,8 +51,11 @@ VIEWS = r"""
         }));
       })));
     }
-    if (f.w) { add(box, para("Waived by", [s(f.w), " (see Waivers)"])); }
-    if (f.a && !f.w) { add(box, para("Accepted risk", [s(f.a), " (see Waivers)"])); }
+    if (f.w || f.a) {
+      var see = el("a", "", "see Waivers and accepted risks");
+      see.href = "#waivers-section";
+      add(box, para(f.w ? "Waived by" : "Accepted risk", [s(f.w || f.a), " (", see, ")"]));
+    }
     add(box, el("p", "muted", ["Fingerprint ", el("span", "mono", s(f.id)), " (" + s(f.ik) + ")"]));
     add(box, evidence(f.ev));
     return box;
