@@ -1,10 +1,11 @@
-"""The HTML report's inline CSS and JavaScript, its palette, and the one escaping helper."""
+"""The HTML report's inline CSS, its palette, and the one escaping helper."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import html
+import re
 import unicodedata
 
 # Severity and status colours, shared by the CSS badges and the SVG charts. Each keeps
@@ -37,14 +38,19 @@ STATUS_COLOR = {
     "failed": "failed",
     "expired": "failed",
 }
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def clean(value: object, limit: int = 2000) -> str:
     """Printable text: control and format characters (ANSI, bidi overrides) shown as escapes,
-    huge registry fields truncated, so nothing hidden reaches the reader."""
+    lone surrogates replaced (they cannot be written as UTF-8), huge registry fields truncated,
+    so nothing hidden reaches the reader and nothing from input can break the writer."""
     text = "" if value is None else str(value)
     if len(text) > limit:
         text = text[:limit] + f"… [{len(text) - limit} more characters]"
+    if text.isascii() and text.isprintable():
+        return text  # the common case, without a look at every character
+    text = _SURROGATE.sub("\ufffd", text)
     return "".join(
         f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text
     )
@@ -117,9 +123,14 @@ figure.chart svg.swatch,.swatch{display:inline-block;width:.75em;height:.75em;ma
 .toolbar{display:flex;flex-wrap:wrap;align-items:center;gap:.6rem;margin:0 0 .6rem}
 .toolbar input{font:inherit;padding:.35rem .6rem;border:1px solid #b9c2cd;border-radius:4px;
   min-width:22rem}
-.toolbar button,.toggle{font:inherit;font-size:.85rem;border:1px solid #b9c2cd;background:#fff;
-  border-radius:4px;padding:.2rem .6rem;cursor:pointer}
+.toolbar select,.pager select{font:inherit;padding:.3rem;border:1px solid #b9c2cd;border-radius:4px}
+.toolbar button,.pager button,.toggle,.more{font:inherit;font-size:.85rem;border:1px solid #b9c2cd;
+  background:#fff;border-radius:4px;padding:.2rem .6rem;cursor:pointer}
+button:disabled{opacity:.45;cursor:default}
+[hidden]{display:none!important}
+:focus-visible{outline:3px solid #2563eb;outline-offset:1px}
 .count{color:#4a5563;font-size:.9rem}
+.pager{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;margin:.6rem 0 0;font-size:.9rem}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:left;vertical-align:top;padding:.4rem .5rem;border-bottom:1px solid #e3e8ee}
 thead th{background:#eef1f5;position:sticky;top:2.1rem;z-index:1;white-space:nowrap}
@@ -127,16 +138,15 @@ th button{font:inherit;font-weight:600;background:none;border:0;padding:0;cursor
   color:inherit}
 th[aria-sort=ascending] button::after{content:" ▲";font-size:.7em}
 th[aria-sort=descending] button::after{content:" ▼";font-size:.7em}
-tbody.rec:hover tr.main{background:#f7f9fc}
-tbody.filtered{display:none}
-tbody.waived tr.main{color:#6b7280}
-.js tr.detail{display:none}
-.js tbody.open tr.detail{display:table-row}
+tr.main:hover{background:#f7f9fc}
+tr.excused{color:#6b7280}
 tr.detail>td{background:#f9fafb;padding:.6rem 1rem 1rem}
 .toggle{padding:0 .35rem;margin-right:.3rem;line-height:1.3}
-tbody.open .toggle{background:#eef1f5;transform:rotate(90deg)}
+.toggle[aria-expanded=true]{background:#eef1f5;transform:rotate(90deg)}
 .detail-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:.3rem 1.5rem}
-.detail-grid p{margin:.2rem 0}
+.detail-grid p,.member p{margin:.2rem 0}
+.member{border-top:1px solid #e3e8ee;margin-top:.6rem;padding-top:.4rem}
+ul.purls{margin:.2rem 0;padding-left:1.2rem;columns:2 24rem}
 table.evidence{margin:.3rem 0 .6rem;font-size:.85rem;background:#fff}
 table.evidence th{background:#f1f4f8;position:static}
 .badge{display:inline-block;padding:.05rem .45rem;border-radius:3px;color:#fff;font-size:.8rem;
@@ -153,100 +163,17 @@ table.evidence th{background:#f1f4f8;position:static}
 ol.paths{margin:.2rem 0;padding-left:1.3rem}
 .stages{list-style:none;margin:0;padding:0}
 .stages li{margin:.3rem 0}
-details.facts summary{cursor:pointer;color:var(--accent)}
-details.facts ul{margin:.3rem 0;padding-left:1.1rem}
 footer{color:#6b7280;font-size:.85rem;text-align:center;padding:0 2rem 2rem}
 @media print{
   html{font-size:11px}
   body{background:#fff}
-  nav.sections,.toolbar,.toggle{display:none}
+  nav.sections,.toolbar,.toggle,.pager,.more{display:none}
   header.top{background:#fff;color:#000;border-bottom:2px solid #000;padding:0 0 .5rem}
   section{border:0;padding:0;break-inside:auto}
   thead th{position:static}
-  .js tr.detail,tr.detail{display:table-row}
-  tbody.rec{break-inside:avoid}
+  tr.main,tr.detail{break-inside:avoid}
   .badge,.swatch{print-color-adjust:exact;-webkit-print-color-adjust:exact}
   main{padding:0;max-width:none}
 }
 """
 )
-
-# Toggles classes and moves existing rows only: it never builds markup from data (no
-# innerHTML, no eval), so the server-side escaping is the only one that matters.
-SCRIPT = """
-(function () {
-  "use strict";
-  document.documentElement.classList.add("js");
-  var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
-  var records = function (table) { return Array.prototype.slice.call(table.tBodies); };
-
-  each(document.querySelectorAll("input[data-filter]"), function (input) {
-    var table = document.getElementById(input.getAttribute("data-filter"));
-    var counter = document.getElementById(input.getAttribute("data-count"));
-    var apply = function () {
-      var terms = input.value.toLowerCase().split(/\\s+/).filter(Boolean);
-      var all = records(table);
-      var shown = 0;
-      all.forEach(function (body) {
-        var text = body.textContent.toLowerCase();
-        var hit = terms.every(function (t) { return text.indexOf(t) !== -1; });
-        body.classList.toggle("filtered", !hit);
-        if (hit) { shown += 1; }
-      });
-      if (counter) { counter.textContent = shown + " of " + all.length + " shown"; }
-    };
-    input.addEventListener("input", apply);
-    apply();
-  });
-
-  var key = function (cell) {
-    var k = cell.getAttribute("data-sort");
-    return k === null ? cell.textContent.trim().toLowerCase() : k;
-  };
-  var compare = function (a, b) {
-    var x = Number(a), y = Number(b);
-    if (a !== "" && b !== "" && !isNaN(x) && !isNaN(y)) { return x - y; }
-    return a < b ? -1 : (a > b ? 1 : 0);
-  };
-  each(document.querySelectorAll("table.sortable"), function (table) {
-    var heads = table.tHead.rows[0].cells;
-    each(heads, function (th, col) {
-      var button = th.querySelector("button");
-      if (!button) { return; }
-      button.addEventListener("click", function () {
-        var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
-        each(heads, function (h) { h.removeAttribute("aria-sort"); });
-        th.setAttribute("aria-sort", dir);
-        var rows = records(table).map(function (body) {
-          return {body: body, order: Number(body.getAttribute("data-order")),
-                  key: key(body.rows[0].cells[col])};
-        });
-        rows.sort(function (p, q) {
-          var r = compare(p.key, q.key);
-          return (dir === "descending" ? -r : r) || p.order - q.order;
-        });
-        rows.forEach(function (r) { table.appendChild(r.body); });
-      });
-    });
-  });
-
-  var setOpen = function (body, open) {
-    body.classList.toggle("open", open);
-    var button = body.querySelector("button.toggle");
-    if (button) { button.setAttribute("aria-expanded", String(open)); }
-  };
-  each(document.querySelectorAll("button.toggle"), function (button) {
-    button.addEventListener("click", function () {
-      var body = button.closest("tbody");
-      setOpen(body, !body.classList.contains("open"));
-    });
-  });
-  each(document.querySelectorAll("button[data-expand]"), function (button) {
-    button.addEventListener("click", function () {
-      var table = document.getElementById(button.getAttribute("data-expand"));
-      var open = button.getAttribute("data-open") === "true";
-      records(table).forEach(function (body) { setOpen(body, open); });
-    });
-  });
-})();
-"""

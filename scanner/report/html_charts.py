@@ -17,6 +17,16 @@ BAR = 16
 Item = tuple[str, int, str]
 """A label, its count, and a PALETTE key."""
 
+# Why provenance stayed unknown, coloured by what to do: failures to retry, answers that say
+# "not there", choices the scan made.
+REASON_COLOR = {
+    "rate-limited": "failed",
+    "deadline": "failed",
+    "lookup-failed": "failed",
+    "not-in-cache": "partial",
+    "not-found": "partial",
+}
+
 
 def _num(x: float) -> str:
     # Fixed precision keeps the output byte-identical across platforms.
@@ -116,45 +126,58 @@ def stacked(
     return _figure(caption, svg, legend(list(seen.items())) + extra)
 
 
-def _tiles(result: ScanResult, data: dict[str, Any]) -> str:
-    cov = result.enriched.coverage
+def _tiles(result: ScanResult, data: dict[str, Any], groups: int) -> str:
+    cov = result.coverage
     tiles = (
-        (data["findings"], "findings (not waived)"),
+        (f"{data['findings']:,}", f"findings in {groups:,} groups (not waived or accepted)"),
         (data["at_or_above_fail_on"], f"at or above fail-on ({result.fail_on})"),
         (data["waived"], "waived"),
-        (len(result.inventory.components), "components"),
-        (f"{cov.known} / {cov.components}", "with known provenance"),
+        (data["accepted"], "accepted risk"),
+        (f"{len(result.inventory.components):,}", "components"),
+        (f"{cov.known:,} / {cov.components:,}", "third-party with known provenance"),
         (len(result.inventory.issues), "inventory issues"),
     )
     cells = "".join(f'<div class="tile"><b>{esc(v)}</b>{esc(t)}</div>' for v, t in tiles)
     return f'<div class="tiles">{cells}</div>\n'
 
 
-def summary(result: ScanResult) -> str:
-    """The summary section: verdict banners, headline numbers, charts and stage statuses."""
-    data = counts(result)
-    names = {f.entity: f.entity_name or f.entity for f in result.findings if f.entity}
-    banners = []
-    if data["at_or_above_fail_on"]:
-        banners.append(
-            f'<p class="banner fail">{data["at_or_above_fail_on"]} finding(s) at or above '
-            f"fail-on <b>{esc(result.fail_on)}</b>: the scan exits with status 1.</p>"
-        )
-    else:
-        banners.append(
-            f'<p class="banner pass">No findings at or above fail-on <b>{esc(result.fail_on)}</b>.</p>'
-        )
+def _banners(result: ScanResult, data: dict[str, Any]) -> str:
+    fail_on = esc(result.fail_on)
+    over = data["at_or_above_fail_on"]
+    out = [
+        f'<p class="banner fail">{over} finding(s) at or above fail-on <b>{fail_on}</b>: the '
+        "scan exits with status 1.</p>"
+        if over
+        else f'<p class="banner pass">No findings at or above fail-on <b>{fail_on}</b>.</p>'
+    ]
     if result.incomplete:
-        banners.append(
+        out.append(
             '<p class="banner warn">Incomplete scan: some stages could not do all their work. '
             "What could not be established is reported as unknown, never as clear.</p>"
         )
-    cov = result.enriched.coverage
+    if not result.csl_complete:
+        out.append(
+            '<p class="banner warn">The shipped Consolidated Screening List snapshot is a sample: '
+            "screening-list matches are not complete until <code>icts-scan feeds update</code> "
+            "has run.</p>"
+        )
+    return "".join(out)
+
+
+def _coverage(result: ScanResult) -> list[tuple[str, list[Item]]]:
+    cov = result.coverage
+    reasons = [(r, n, REASON_COLOR.get(r, "unknown")) for r, n in cov.reasons.items()]
     sources = [
         (src, [(st, n, STATUS_COLOR.get(st, "unknown")) for st, n in sorted(by.items())])
-        for src, by in sorted(cov.by_source.items())
+        for src, by in sorted(result.enriched.coverage.by_source.items())
     ]
-    provenance = [("known", cov.known, "ok"), ("unknown", cov.components - cov.known, "unknown")]
+    return [("third-party", [("known", cov.known, "ok"), *reasons]), *sources]
+
+
+def summary(result: ScanResult, groups: int) -> str:
+    """The summary section: verdict banners, headline numbers, charts and stage statuses."""
+    data = counts(result)
+    names = {f.entity: f.entity_name or f.entity for f in result.findings if f.entity}
     jurisdictions = sorted(data["by_jurisdiction"].items(), key=lambda kv: (-kv[1], kv[0]))
     figures = (
         bars(
@@ -174,7 +197,7 @@ def summary(result: ScanResult) -> str:
         ),
         stacked(
             "Coverage: provenance and sources",
-            [("all components", provenance), *sources],
+            _coverage(result),
             "No components to cover.",
             "Unknown is not clear: components whose sources failed need review.",
         ),
@@ -186,8 +209,8 @@ def summary(result: ScanResult) -> str:
     )
     return (
         '<section id="summary"><h2>Summary</h2>\n'
-        + "".join(banners)
-        + _tiles(result, data)
+        + _banners(result, data)
+        + _tiles(result, data, groups)
         + '<div class="charts">\n'
         + "".join(figures)
         + _figure("Stage statuses", f'<ul class="stages">{stages}</ul>')

@@ -37,6 +37,11 @@ FLAGS = (
     "--window-size=1400,1000",
 )
 NAMES = ("chromium", "chromium-browser", "google-chrome-stable", "google-chrome")
+SETTLED = """new Promise(done => {
+  const check = () => document.querySelector('[aria-busy=true]') ? setTimeout(check, 5)
+    : requestAnimationFrame(() => setTimeout(() => done(performance.now()), 0));
+  check();
+})"""
 
 
 def find_browser() -> str | None:
@@ -184,6 +189,12 @@ class Page:
         if "exceptionDetails" in answer:
             raise CDPError(f"{expression!r}: {answer['exceptionDetails']}")
         return answer["result"].get("value")
+
+    def settle(self) -> float:
+        """Wait until no element is aria-busy (the report's tables are drawn), a frame has been
+        painted and the main thread is free; the page's own clock (ms since navigation) then."""
+        value: float = self.evaluate(SETTLED)
+        return value
 
     def screenshot(self, path: Path) -> None:
         """The whole page as a PNG (for looking at it during development)."""

@@ -1,23 +1,28 @@
-"""The HTML report: golden file, well-formed markup, escaping of hostile strings, CSP, determinism."""
+"""The HTML report: golden file, well-formed markup, embedded data, escaping of hostile strings, CSP."""
 
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
+import json
 import re
 from dataclasses import replace
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 
 from scanner.assess.model import Evidence
 from scanner.pipeline import ScanResult
-from scanner.report import html
-from scanner.report.html_assets import SCRIPT
+from scanner.report import html, html_data
+from scanner.report.groups import group
+from scanner.report.html_script import SCRIPT
 from tests.conftest import FIXTURES
 
 GOLDEN = FIXTURES / "golden" / "report.html"
 VOID = {"meta", "link", "br", "input", "rect", "hr", "img"}
+DATA = re.compile(r'<script ([^>]*)id="report-data">(.*?)</script>', re.S)
 
 
 class Structure(HTMLParser):
@@ -36,7 +41,7 @@ class Structure(HTMLParser):
         self.tags.append((tag, attributes))
         if "id" in attributes:
             self.ids.append(str(attributes["id"]))
-        for key in ("aria-controls", "data-filter", "data-count", "data-expand"):
+        for key in ("data-filter", "data-select", "data-expand", "data-pager"):
             if key in attributes:
                 self.refs.append(str(attributes[key]))
         if tag not in VOID:
@@ -56,7 +61,28 @@ def parse(text: str) -> Structure:
     checker = Structure()
     checker.feed(text)
     checker.close()
+    assert checker.errors == [] and checker.stack == []
+    assert len(checker.ids) == len(set(checker.ids))
+    assert set(checker.refs) <= set(checker.ids)
     return checker
+
+
+def payload(text: str) -> dict[str, Any]:
+    """The page's embedded data, unpacked when packed."""
+    match = DATA.search(text)
+    assert match is not None
+    attrs, body = match.groups()
+    if 'data-packed="gzip"' in attrs:
+        body = gzip.decompress(base64.b64decode(body)).decode("utf-8")
+    else:
+        assert "<" not in body  # nothing in the data can end the element
+    data: dict[str, Any] = json.loads(body)
+    return data
+
+
+def strings(text: str) -> list[str]:
+    table: list[str] = payload(text)["s"]
+    return table
 
 
 def _hostile(result: ScanResult) -> ScanResult:
@@ -82,10 +108,7 @@ def _hostile(result: ScanResult) -> ScanResult:
 
 def test_golden(result: ScanResult, update_golden: bool) -> None:
     text = html.render(result)
-    checker = parse(text)  # the "schema": well-formed, strictly nested, ids resolve
-    assert checker.errors == [] and checker.stack == []
-    assert len(checker.ids) == len(set(checker.ids))
-    assert set(checker.refs) <= set(checker.ids)
+    parse(text)  # the "schema": well-formed, strictly nested, ids and references resolve
     if update_golden:
         GOLDEN.parent.mkdir(parents=True, exist_ok=True)
         GOLDEN.write_text(text, encoding="utf-8")
@@ -96,56 +119,136 @@ def test_deterministic(result: ScanResult) -> None:
     assert html.render(result) == html.render(result)
 
 
-def test_content(result: ScanResult) -> None:
+def test_static_content(result: ScanResult) -> None:
     text = html.render(result)
     for needle in (
         "icts-scan 0.0.0-test",
         result.feed_version,
+        "2026-11-01",  # as of
         "Findings by severity",
-        "Findings by jurisdiction",
-        "Findings by entity (top 10)",
         "Coverage: provenance and sources",
+        "Provenance known for 7 of 8 third-party components (12% unknown).",
+        'data-show="unknown:lookup-failed"',
         "broken/yarn.lock:4",
         "npm/yarn-lock: unterminated string",
-        "W-8",
         ">stale<",
         ">used<",
-        "app-ui@2.0.0</code> › <code>@antv/g2@5.1.0",
-        "15 CFR 791.103(b)(2)",
+        ">expired<",  # the acceptance A-2
+        "CI builds only",
+        'value="unknown:lookup-failed"',
     ):
         assert needle in text, needle
-    assert text.count('<tbody class="rec') == len(result.findings) + len(
-        result.inventory.components
-    )
     assert "illegal" not in text.lower() and "banned" not in text.lower()
+    assert "Consolidated Screening List snapshot is a sample" not in text
+    sample = html.render(replace(result, csl_complete=False, fail_on_unknown_above=0.1))
+    assert "Consolidated Screening List snapshot is a sample" in sample
+    assert "is above the policy's limit of 10%" in sample
+
+
+def test_data(result: ScanResult) -> None:
+    """Every row of the big tables is in the data, none in the markup."""
+    text = html.render(result)
+    data = payload(text)
+    s = data["s"]
+    groups = group(result.findings)
+    assert [s[g["ti"]] for g in data["groups"]] == [g.title for g in groups]
+    assert "2 packages under @antv — AntV" in s
+    assert [len(g["f"]) for g in data["groups"]] == [len(g.findings) for g in groups]
+    assert len(data["findings"]) == len(result.findings)
+    rows = data["components"]
+    assert [s[r[0]] for r in rows] == [c.purl for c in result.inventory.components]
+    assert all(len(r) == len(html_data.COMPONENT) for r in rows)
+    leftover = next(r for r in rows if s[r[1]] == "leftover")
+    assert leftover[7] == html_data.UNKNOWN and s[leftover[8]] == "lookup-failed"
+    assert s[leftover[9]] == "npm: HTTP 500"
+    # A dependency path, a waiver, an acceptance, a supply-path finding's components.
+    paths = [[s[p] for p in path] for f in data["findings"] for path in f.get("pa", ())]
+    assert [result.inventory.components[0].purl, result.inventory.components[1].purl] in paths
+    assert {s[f["w"]] for f in data["findings"] if "w" in f} == {"W-7"}
+    supply = next(f for f in data["findings"] if "cs" in f)
+    assert s[supply["a"]] == "A-1" and len(supply["cs"]) == 1
+    assert {s[g["st"]] for g in data["groups"]} == {"active", "waived", "accepted risk"}
+    assert text.count("<tr") < 40  # only the static tables are markup
 
 
 def test_fixture_hostile_strings_are_escaped(result: ScanResult) -> None:
     text = html.render(result)
-    assert "&lt;img src=x onerror=alert(1)&gt;" in text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "<img" not in text and "<script>alert" not in text
-    assert "\x1b" not in text and "\\u001b[31mred" in text
-    assert text.count("<script>") == 1
+    assert "\x1b" not in text and text.count("<script>") == 1
+    s = strings(text)
+    assert "<script>alert(1)</script>" in s  # a component's name, shown as text by the page
+    assert any(x.startswith("**bold** <img src=x onerror=alert(1)>") for x in s)
+    assert any("\\u001b[31mred" in x for x in s)
 
 
 def test_hostile_finding(result: ScanResult) -> None:
     text = html.render(_hostile(result))
     checker = parse(text)
-    assert checker.errors == [] and checker.stack == []
-    assert "<img" not in text and "<script>alert" not in text and "<b>bold" not in text
+    assert "<img" not in text and "<b>bold" not in text
     assert "</script><script>" not in text and text.count("<script>") == 1
-    hrefs = {str(a.get("href")) for tag, a in checker.tags if tag == "a"}
-    # Only the plain http(s) URL becomes a link; javascript:, spaces and quotes stay text.
-    assert "https://ok.invalid/fine?a=1&b=2" in hrefs
-    assert all(h.startswith(("https://", "http://", "#")) for h in hrefs)
-    assert not any('"' in h or " " in h for h in hrefs)
     for tag, attrs in checker.tags:
         assert not any(k.startswith("on") for k in attrs), (tag, attrs)
-        if tag == "a" and not str(attrs["href"]).startswith("#"):
-            assert attrs["rel"] == "noreferrer noopener"
-    assert "\u202e" not in text and "\\u202eevil" in text
-    assert "A" * 2001 not in text and "more characters]" in text
+    data = payload(text)
+    s = data["s"]
+    ev = data["findings"][0]["ev"]
+    stride = html_data.EVIDENCE_STRIDE
+    links = {s[ev[i + 4]]: ev[i + 5] for i in range(0, len(ev), stride)}
+    # Only the plain http(s) URL may become a link; javascript:, spaces and quotes stay text.
+    assert links == {
+        "javascript:alert(1)": 0,
+        'https://ok.invalid/" onmouseover="alert(1)': 0,
+        "https://ok.invalid/a b": 0,
+        "https://ok.invalid/fine?a=1&b=2": 1,
+    }
+    assert not any("\u202e" in x for x in s) and any(x.startswith("\\u202eevil") for x in s)
+    assert not any("A" * 2001 in x for x in s) and any("more characters]" in x for x in s)
+
+
+def _surrogates(result: ScanResult) -> ScanResult:
+    """Lone surrogates (what a mis-decoded file name or registry field yields) and malformed
+    URLs everywhere text from input reaches the report."""
+    bad, url = "x\ud800y\udfff", "http://[::1/\ud800"
+    comps = result.inventory.components
+    inv = replace(
+        result.inventory,
+        root=bad,
+        components=(replace(comps[0], name=bad, version=bad, purl="pkg:npm/" + bad), *comps[1:]),
+        files=(replace(result.inventory.files[0], path=bad), *result.inventory.files[1:]),
+        issues=(replace(result.inventory.issues[0], message=bad),),
+    )
+    evidence = (Evidence("fact", bad, bad, bad, url, bad, "self-declared", bad),)
+    first = replace(result.findings[0], reason=bad, entity_name=bad, evidence=evidence)
+    stages = tuple(replace(s, detail=bad) for s in result.stages)
+    waivers = tuple(replace(u, note=bad) for u in result.waivers)
+    return replace(
+        result,
+        inventory=inv,
+        findings=(first, *result.findings[1:]),
+        stages=stages,
+        waivers=waivers,
+        feed_version=bad,
+    )
+
+
+@pytest.mark.parametrize("limit", [html_data.PLAIN_LIMIT, 0], ids=["plain", "packed"])
+def test_lone_surrogates_and_malformed_urls(
+    result: ScanResult, limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(html_data, "PLAIN_LIMIT", limit)
+    text = html.render(_surrogates(result))
+    text.encode("utf-8")  # strict: a lone surrogate would raise here, in the writer
+    parse(text)
+    assert "x\ufffdy\ufffd" in text
+    s = strings(text)
+    assert not any(re.search("[\ud800-\udfff]", x) for x in s)
+    assert "x\ufffdy\ufffd" in s and "http://[::1/\ufffd" in s
+
+
+def test_packed_data_is_the_same(result: ScanResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = payload(html.render(result))
+    monkeypatch.setattr(html_data, "PLAIN_LIMIT", 0)
+    text = html.render(result)
+    assert 'data-packed="gzip"' in text and payload(text) == plain
 
 
 def test_csp_allows_exactly_the_inline_script_and_style(result: ScanResult) -> None:
@@ -163,13 +266,14 @@ def test_csp_allows_exactly_the_inline_script_and_style(result: ScanResult) -> N
 
     assert policy["script-src"] == digest(r"<script>(.*?)</script>")
     assert policy["style-src"] == digest(r"<style>(.*?)</style>")
-    assert "innerHTML" not in SCRIPT and "eval(" not in SCRIPT
+    assert (
+        "innerHTML" not in SCRIPT and "eval(" not in SCRIPT and "insertAdjacentHTML" not in SCRIPT
+    )
 
 
 def test_empty(empty_result: ScanResult) -> None:
     text = html.render(empty_result)
-    checker = parse(text)
-    assert checker.errors == [] and checker.stack == []
+    parse(text)
     assert "No findings." in text and "No components." in text
     assert "No waivers configured." in text and "<table" not in text
 
@@ -184,7 +288,10 @@ def test_empty(empty_result: ScanResult) -> None:
         ("web/package-lock.json", False),
         ("https:///nohost", False),
         ("https://a.invalid/\x00", False),
+        ("http://[::1", False),  # urlsplit raises on it
+        ("https://a.invalid/\ud800", False),
+        (None, False),
     ],
 )
-def test_links(url: str, linked: bool) -> None:
-    assert ("<a href=" in html._link(url)) is linked
+def test_links(url: str | None, linked: bool) -> None:
+    assert html_data.linkable(url) is linked
