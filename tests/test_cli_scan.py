@@ -112,3 +112,59 @@ def test_sbom_with_missing_and_bad_purls_is_reported_not_a_crash(
     }
     assert any("invalid purl" in i["message"] for i in doc["issues"])
     assert "\x1b" not in capsys.readouterr().out
+
+
+def test_as_of_changes_what_the_listings_say(tmp_path: Path) -> None:
+    # vconsole is Tencent's; DoD listed Tencent under section 1260H on 2025-01-07 (90 FR 1105).
+    lock = {
+        "name": "app",
+        "lockfileVersion": 3,
+        "packages": {
+            "": {"name": "app", "dependencies": {"vconsole": "^3.15.1"}},
+            "node_modules/vconsole": {"version": "3.15.1"},
+        },
+    }
+    (tmp_path / "package-lock.json").write_text(json.dumps(lock))
+
+    def listings(day: str) -> list[str]:
+        out = tmp_path / f"{day}.json"
+        main(["scan", str(tmp_path), "--no-network", "--as-of", day, "--report", f"json={out}"])
+        doc = json.loads(out.read_text())
+        assert doc["as_of"] == day
+        [finding] = [f for f in doc["findings"] if f["entity"] == "tencent"]
+        return finding["listings"]
+
+    assert not any("DOD-1260H" in x for x in listings("2024-12-01"))
+    assert any("DOD-1260H listed from 2025-01-07" in x for x in listings("2025-02-01"))
+
+
+def test_a_typo_never_looks_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["scan", str(empty), "--no-network"]) == 4  # nothing to scan
+    assert main(["scan", "--sbom", str(tmp_path / "missing.json"), "--no-network"]) == 2
+    (tmp_path / "not-an-sbom.json").write_text('{"hello": 1}')
+    assert main(["scan", "--sbom", str(tmp_path / "not-an-sbom.json"), "--no-network"]) == 2
+    out = tmp_path / "no" / "such" / "dir" / "r.json"
+    assert main(["scan", str(tmp_path), "--no-network", "--report", f"json={out}"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "nothing to scan" in err and "no such file" in err and "no such folder" in err
+
+
+def test_an_unreadable_lockfile_is_incomplete_and_findings_win(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "package-lock.json").write_text(json.dumps(LOCK))
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "package-lock.json").write_text('{"lockfileVersion": 3, "packages": {')
+    report = tmp_path / "r.json"
+    base = ["scan", str(tmp_path), "--no-network", "--report", f"json={report}"]
+    assert main(base) == 1  # @antv/g2 is high: findings win over incomplete
+    assert main([*base, "--fail-on", "critical"]) == 3
+    assert main([*base, "--fail-on", "critical", "--allow-incomplete"]) == 0
+    err = capsys.readouterr().err
+    assert "b/package-lock.json:1:" in err
+    # Every report went to a file, and the summary still went to stderr.
+    assert "components · provenance known for" in err
