@@ -26,6 +26,14 @@ def corpus_root() -> Path:
 CORPUS_SKIP = "needs the shared corpus: set ICTS_SCAN_CORPUS=/path/to/shared/corpus to run"
 
 
+def need_corpus() -> Path:
+    """The shared corpus, or skip the calling test: one reason, counted once in the summary."""
+    root = corpus_root()
+    if not root.is_dir():
+        pytest.skip(CORPUS_SKIP)
+    return root
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", default=False, help="rewrite golden files"
@@ -39,7 +47,14 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(scope="session")
 def corpus() -> Path:
-    root = corpus_root()
-    if not root.is_dir():
-        pytest.skip(CORPUS_SKIP)
-    return root
+    return need_corpus()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    # A fresh clone has no corpus: say once how to run what was skipped, not once per test.
+    skipped = terminalreporter.stats.get("skipped", [])
+    n = sum(CORPUS_SKIP in str(getattr(r, "longrepr", "")) for r in skipped)
+    if n:
+        terminalreporter.write_line(
+            f"{n} tests need the shared corpus: set ICTS_SCAN_CORPUS=/path/to/shared/corpus"
+        )

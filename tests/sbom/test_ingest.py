@@ -16,9 +16,11 @@ from hypothesis import strategies as st
 
 from sbom.ingest import detect, ingest, ingest_file, name_from_purl
 from sbom.model import Hash, Inventory, Location, Relationship
-from tests.conftest import corpus_root
+from tests.conftest import FIXTURES, need_corpus
 
-SBOMS = corpus_root() / "sboms"
+# Real SBOMs: all of them in the shared corpus, the smaller ones also in the repository
+# (tests/fixtures/sboms, same layout, byte-identical; README.md there names their sources).
+SAMPLES = FIXTURES / "sboms"
 
 # Expected distinct components per corpus file, derived without the ingest code:
 #  * CycloneDX JSON: jq '[.components[]? | recurse(.components[]?)
@@ -108,22 +110,38 @@ EDGES = {
 _CACHE: dict[str, Inventory] = {}
 
 
+def sbom(rel: str) -> Path:
+    """A corpus SBOM: the repository's copy, else the corpus file (skipping without the corpus)."""
+    local = SAMPLES / rel
+    return local if local.is_file() else need_corpus() / "sboms" / rel
+
+
 def load(rel: str) -> Inventory:
     """Ingest a corpus file once per test session, under its corpus-relative path."""
     if rel not in _CACHE:
-        _CACHE[rel] = ingest((SBOMS / rel).read_bytes(), rel)
+        _CACHE[rel] = ingest(sbom(rel).read_bytes(), rel)
     return _CACHE[rel]
 
 
-def corpus_files() -> list[str]:
+def files_in(root: Path) -> list[str]:
     return sorted(
-        str(p.relative_to(SBOMS)) for p in SBOMS.glob("*/*") if p.is_file() and p.suffix != ".md"
+        str(p.relative_to(root)) for p in root.glob("*/*") if p.is_file() and p.suffix != ".md"
     )
 
 
+LOCAL = files_in(SAMPLES)
+
+
 def test_every_corpus_sbom_is_listed() -> None:
-    assert SBOMS.is_dir(), f"SBOM corpus not found at {SBOMS}; set ICTS_SCAN_CORPUS"
-    assert corpus_files() == sorted(EXPECTED)
+    assert files_in(need_corpus() / "sboms") == sorted(EXPECTED)
+    assert set(LOCAL) < set(EXPECTED)
+    # Every format is read from real documents without the corpus too.
+    assert {_format(rel) for rel in LOCAL} == {_format(rel) for rel in EXPECTED}
+
+
+@pytest.mark.parametrize("rel", LOCAL)
+def test_sample_is_its_corpus_file(rel: str) -> None:
+    assert (SAMPLES / rel).read_bytes() == (need_corpus() / "sboms" / rel).read_bytes()
 
 
 @pytest.mark.parametrize("rel", sorted(EXPECTED))
@@ -133,7 +151,7 @@ def test_corpus_sbom(rel: str) -> None:
     assert [i for i in inv.issues if i.severity == "error"] == []
     assert len(inv.components) == count
     assert inv.root == rel
-    data = (SBOMS / rel).read_bytes()
+    data = sbom(rel).read_bytes()
     assert inv.files[0].format == fmt
     assert inv.files[0].sha256 == hashlib.sha256(data).hexdigest()
     assert (inv.files[0].size, inv.files[0].components) == (len(data), count)
@@ -151,19 +169,29 @@ def test_corpus_sbom(rel: str) -> None:
         assert (len(inv.relationships), direct) == EDGES[rel]
 
 
-def test_warnings_only_where_the_document_is_at_fault() -> None:
-    warned = {rel: [i.message for i in load(rel).issues] for rel in EXPECTED if load(rel).issues}
-    assert sorted(warned) == [
-        "cdxgen-cyclonedx-json/DependencyTrack__dependency-track__bom-metadata-components.json",
-        "syft-cyclonedx-json/interlynk-io__sbomqs__sbomqs.syft-cyclone.json",
-    ]
+WARNED = {
     # Dependency-Track's test BOM names 32 refs in .dependencies that no component declares.
-    assert "59 dependency references name no component" in warned[sorted(warned)[0]][0]
-    assert "invalid purl 'pkg-:golang/" in warned[sorted(warned)[1]][0]
+    "cdxgen-cyclonedx-json/DependencyTrack__dependency-track__bom-metadata-components.json": (
+        "59 dependency references name no component"
+    ),
+    "syft-cyclonedx-json/interlynk-io__sbomqs__sbomqs.syft-cyclone.json": "invalid purl 'pkg-:golang/",
+}
 
 
-def test_json_and_xml_twins_agree() -> None:
-    for json_rel, xml_rel in [
+@pytest.mark.parametrize("everything", [False, True], ids=["samples", "corpus"])
+def test_warnings_only_where_the_document_is_at_fault(everything: bool) -> None:
+    if everything:
+        need_corpus()
+    files = sorted(EXPECTED) if everything else LOCAL
+    warned = {rel: [i.message for i in load(rel).issues] for rel in files if load(rel).issues}
+    assert sorted(warned) == [rel for rel in sorted(WARNED) if rel in files]
+    for rel, messages in warned.items():
+        assert WARNED[rel] in messages[0]
+
+
+@pytest.mark.parametrize(
+    ("json_rel", "xml_rel"),
+    [
         (
             "cyclonedx-maven-plugin-cyclonedx-json/Najafov007__spring-petclinic__bom.json",
             "cyclonedx-maven-plugin-cyclonedx-xml/Najafov007__spring-petclinic__bom.xml",
@@ -172,19 +200,20 @@ def test_json_and_xml_twins_agree() -> None:
             "cyclonedx-npm-cyclonedx-json/CycloneDX__cyclonedx-node-npm__bom.1.5.json",
             "cyclonedx-npm-cyclonedx-xml/CycloneDX__cyclonedx-node-npm__bom.1.6.xml",
         ),
-    ]:
-        a, b = load(json_rel), load(xml_rel)
-        strip = [(c.purl, c.name, c.version, c.scope, c.direct, c.hashes) for c in a.components]
-        assert strip == [
-            (c.purl, c.name, c.version, c.scope, c.direct, c.hashes) for c in b.components
-        ]
-        assert a.relationships == b.relationships
-        # XML lines come from the bom-ref attributes, found by the same single scan.
-        text = (SBOMS / xml_rel).read_text().splitlines()
-        for comp in b.components:
-            line = comp.locations[0].line
-            assert line is not None and "bom-ref=" in text[line - 1], comp.purl
-        assert a.metadata["sbom.tool"] == b.metadata["sbom.tool"]
+    ],
+    ids=["maven", "npm"],
+)
+def test_json_and_xml_twins_agree(json_rel: str, xml_rel: str) -> None:
+    a, b = load(json_rel), load(xml_rel)
+    strip = [(c.purl, c.name, c.version, c.scope, c.direct, c.hashes) for c in a.components]
+    assert strip == [(c.purl, c.name, c.version, c.scope, c.direct, c.hashes) for c in b.components]
+    assert a.relationships == b.relationships
+    # XML lines come from the bom-ref attributes, found by the same single scan.
+    text = sbom(xml_rel).read_text().splitlines()
+    for comp in b.components:
+        line = comp.locations[0].line
+        assert line is not None and "bom-ref=" in text[line - 1], comp.purl
+    assert a.metadata["sbom.tool"] == b.metadata["sbom.tool"]
 
 
 def test_maven_hashes_names_and_repository() -> None:
@@ -228,7 +257,7 @@ def test_python_distribution_hashes_and_lines() -> None:
         in comp.hashes
     )
     assert len(comp.resolved) == 2
-    lines = (SBOMS / rel).read_text().splitlines()
+    lines = sbom(rel).read_text().splitlines()
     for c in inv.components[:20]:
         line = c.locations[0].line
         assert line is not None and '"bom-ref"' in lines[line - 1], c.purl
@@ -253,7 +282,7 @@ def test_spdx_github_envelope_ranges_and_root() -> None:
     anyhow = inv.by_purl()["pkg:cargo/anyhow"]
     assert (anyhow.version, anyhow.requirement, anyhow.direct) == (None, ">= 1.0.0,< 2.0.0", True)
     assert inv.metadata["sbom.root"] == "pkg:github/tedg-dev/xplat_fileshare@main"
-    text = (SBOMS / inv.root).read_text().splitlines()
+    text = sbom(inv.root).read_text().splitlines()
     line = anyhow.locations[0].line
     assert line is not None and text[line - 1].strip().startswith('"SPDXID": "SPDXRef-cargo-anyhow')
     assert "pkg:github/tedg-dev/xplat_fileshare@main" not in inv.by_purl()
@@ -285,7 +314,7 @@ def test_spdx_tag_value_packages_edges_and_lines() -> None:
     line = openssl.locations[0].line
     assert (
         line is not None
-        and (SBOMS / rel).read_text().splitlines()[line - 1] == "PackageName: openssl-libs"
+        and sbom(rel).read_text().splitlines()[line - 1] == "PackageName: openssl-libs"
     )
     assert inv.metadata["sbom.tool"] == "trivy-dev"
 
@@ -328,9 +357,9 @@ def test_name_from_purl(purl: str, name: str | None) -> None:
 # ---- detection --------------------------------------------------------------------------
 
 
-def test_detect_corpus_by_content() -> None:
-    for rel, (fmt, _) in EXPECTED.items():
-        assert detect((SBOMS / rel).read_text(encoding="utf-8-sig")) == fmt, rel
+@pytest.mark.parametrize("rel", sorted(EXPECTED))
+def test_detect_corpus_by_content(rel: str) -> None:
+    assert detect(sbom(rel).read_text(encoding="utf-8-sig")) == EXPECTED[rel][0]
 
 
 @pytest.mark.parametrize(
@@ -378,7 +407,7 @@ def errors(inv: Inventory) -> list[str]:
 
 
 def test_truncated_json_is_an_issue_with_a_line() -> None:
-    data = (SBOMS / "trivy-cyclonedx-json/interlynk-io__sbomqs__sbomqs.trivy-cdx.json").read_bytes()
+    data = sbom("trivy-cyclonedx-json/interlynk-io__sbomqs__sbomqs.trivy-cdx.json").read_bytes()
     inv = ingest(data[: len(data) // 2], "bom.json")
     assert inv.components == () and len(inv.issues) == 1
     issue = inv.issues[0]
@@ -590,7 +619,7 @@ def test_fuzz_random_bytes(data: bytes) -> None:
 @FUZZ
 @given(st.sampled_from(SMALL), st.data())
 def test_fuzz_mutated_real_sbom(rel: str, draw: st.DataObject) -> None:
-    data = (SBOMS / rel).read_bytes()
+    data = sbom(rel).read_bytes()
     start = draw.draw(st.integers(0, len(data)))
     end = draw.draw(st.integers(start, min(len(data), start + 64)))
     insert = draw.draw(
@@ -625,7 +654,7 @@ def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 @FUZZ
 @given(st.sampled_from(SMALL[:2]), st.data())
 def test_fuzz_wrong_types_anywhere_in_json(rel: str, draw: st.DataObject) -> None:
-    doc = json.loads((SBOMS / rel).read_text())
+    doc = json.loads(sbom(rel).read_text())
     paths = _paths(doc)[1:]
     for _ in range(draw.draw(st.integers(1, 4))):
         path = draw.draw(st.sampled_from(paths))

@@ -21,6 +21,11 @@ class Case:
     relpath: str
     packages: frozenset[tuple[str, str | None]]
     issues: int
+    in_corpus: bool  # read from the shared corpus, not from the repository
+    # "corpus:<path>" of the real file a sample in the repository was copied (or trimmed) from.
+    source: str | None
+    trimmed: bool  # a consistent part of the source file, not all of it
+    edited: bool  # not byte-identical to the source (trimmed, or a host name replaced)
 
     @property
     def id(self) -> str:
@@ -40,5 +45,21 @@ def load_cases() -> list[Case]:
             path = truth.parent / inp
             relpath = inp
         pkgs = frozenset((p[0], p[1]) for p in doc["packages"])
-        cases.append(Case(truth, doc["parser"], path, relpath, pkgs, int(doc.get("issues", 0))))
+        issues, in_corpus = int(doc.get("issues", 0)), inp.startswith("corpus:")
+        source, trimmed = doc.get("source"), "trimmed" in doc
+        edited = trimmed or "edited" in doc
+        cases.append(
+            Case(
+                truth,
+                doc["parser"],
+                path,
+                relpath,
+                pkgs,
+                issues,
+                in_corpus,
+                source,
+                trimmed,
+                edited,
+            )
+        )
     return cases
