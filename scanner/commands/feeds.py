@@ -83,6 +83,10 @@ def register(sub: Any) -> None:
     up.add_argument("--timeout", type=float, default=120.0, help="download timeout in seconds")
     up.set_defaults(run=run)
 
+    from scanner.commands import feeds_curate
+
+    feeds_curate.register(fs)
+
 
 def _usage(parser: argparse.ArgumentParser) -> int:
     parser.print_help(sys.stderr)
