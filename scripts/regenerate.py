@@ -1,4 +1,5 @@
-"""Regenerates what is derived from the registries: README tables and sbom/formats_index.py.
+"""Regenerates what is derived from the registries and the knowledge base: README tables,
+sbom/formats_index.py and the coverage table of docs/feeds.md.
 
 ``--check`` only compares and exits 1 when anything is stale.
 """
@@ -100,13 +101,26 @@ def _replacement(body: str) -> Callable[[re.Match[str]], str]:
     return lambda m: m.group(1) + body + m.group(2)
 
 
-def render(readme: str) -> str:
+def render(readme: str, tables: dict[str, Callable[[], str]] = TABLES) -> str:
     """README text with every generated block replaced by its current content."""
-    for name, make in TABLES.items():
+    for name, make in tables.items():
         pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(\n<!-- {name}:end -->)", re.S)
         # A plain replacement string would interpret backslashes in the table text.
         readme = pattern.sub(_replacement(make()), readme)
     return readme
+
+
+def coverage_table() -> str:
+    """Entity × ecosystem counts of code-level identifiers in the shipped knowledge base."""
+    import feeds
+    from feeds.coverage import table
+
+    return table(feeds.load().entities)
+
+
+def render_feeds_doc(text: str) -> str:
+    """docs/feeds.md with its coverage table regenerated from the shipped data."""
+    return render(text, {"coverage": coverage_table})
 
 
 def formats_index() -> str:
@@ -133,6 +147,9 @@ def main() -> int:
         ROOT / "README.md": render((ROOT / "README.md").read_text(encoding="utf-8")),
         ROOT / "sbom" / "formats_index.py": formats_index(),
         ROOT / ".pre-commit-hooks.yaml": precommit_hooks.hooks_yaml(),
+        ROOT / "docs" / "feeds.md": render_feeds_doc(
+            (ROOT / "docs" / "feeds.md").read_text(encoding="utf-8")
+        ),
     }
     stale = [p for p, text in outputs.items() if p.read_text(encoding="utf-8") != text]
     if "--check" in sys.argv:

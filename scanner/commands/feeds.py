@@ -61,12 +61,19 @@ def register(sub: Any) -> None:
     st.add_argument("--format", choices=("text", "json"), default="text")
     st.set_defaults(run=run)
 
-    up = fs.add_parser("update", help="refresh the Consolidated Screening List snapshot")
+    up = fs.add_parser(
+        "update",
+        help="refresh the Consolidated Screening List snapshot",
+        description="Downloads the full Consolidated Screening List (default: $ICTS_SCAN_CSL_URL, "
+        "else the trade.gov JSON download named in docs/feeds.md) or reads a file, keeps the "
+        "parties in profile jurisdictions, and rewrites csl/snapshot.json.",
+    )
     up.add_argument(
         "--from",
         dest="source",
         metavar="FILE|URL",
-        help="raw CSL JSON/CSV file or URL (default: the trade.gov download)",
+        help="raw CSL JSON/CSV file or URL (default: $ICTS_SCAN_CSL_URL, else the full list "
+        "from trade.gov)",
     )
     up.add_argument(
         "--sample",
@@ -75,6 +82,10 @@ def register(sub: Any) -> None:
     )
     up.add_argument("--timeout", type=float, default=120.0, help="download timeout in seconds")
     up.set_defaults(run=run)
+
+    from scanner.commands import feeds_curate
+
+    feeds_curate.register(fs)
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
@@ -88,13 +99,13 @@ def err(message: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Dispatch to the feeds subcommand."""
-    from scanner.commands import feeds_show
+    from scanner.commands import feeds_show, feeds_stats
 
     handler = {
         "verify": _verify,
         "list": feeds_show.list_,
         "show": feeds_show.show,
-        "stats": feeds_show.stats,
+        "stats": feeds_stats.stats,
         "update": _update,
     }
     return handler[args.feeds_command](args)

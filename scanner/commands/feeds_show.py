@@ -1,11 +1,10 @@
-"""``icts-scan feeds list|show|stats``: the knowledge base's records, one entity, and counts."""
+"""``icts-scan feeds list|show``: the knowledge base's records, and one entity with its sources."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-import time
 from typing import Any
 
 from scanner.commands.feeds import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, err, load
@@ -194,26 +193,3 @@ def _print_entity(fs: Any, eid: str, profile: str | None) -> None:
         s = fs.sources[sid]
         pin = f"commit {s.commit[:12]}" if s.commit else f"as of {s.as_of}"
         print(f"  source {sid}: {s.url} ({pin})")
-
-
-def stats(args: argparse.Namespace) -> int:
-    import feeds.load  # noqa: F401 - imported before timing: the figure is the load, not imports
-
-    start = time.perf_counter()
-    fs = load(args)
-    if fs is None:
-        return EXIT_PROBLEMS
-    from feeds.stats import stats
-
-    data = stats(fs, (time.perf_counter() - start) * 1000)
-    if args.format == "json":
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-        return EXIT_OK
-    for key, value in data.items():
-        if isinstance(value, dict):
-            print(f"{key}:")
-            for k, v in value.items():
-                print(f"  {k}: {v}")
-        else:
-            print(f"{key}: {value}")
-    return EXIT_OK

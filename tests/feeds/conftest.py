@@ -1,10 +1,10 @@
-"""Fixtures for the knowledge-base tests: the shipped feed, and writable copies of it."""
+"""Fixtures for the knowledge-base tests: the shipped feed, writable copies, the recorded walk."""
 
 from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,13 @@ import feeds
 from feeds import manifest
 from feeds.jsonfmt import dumps
 from feeds.load import PACKAGED_DIR, as_of, read
+from scanner.curation.walk import Limits, propose
+from scanner.enrich.context import Context
+from scanner.net.cache import MEMORY, Cache
+from scanner.net.client import HttpClient, HttpSettings
+from tests.loopback import LoopbackServer
+
+from .recorded import TODAY, acme_data, environ, serve
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CSL_SAMPLE = FIXTURES / "csl" / "consolidated.sample.json"
@@ -96,3 +103,38 @@ def extra_root(data_copy: Path) -> Path:
     )
     rehash(data_copy)
     return data_copy
+
+
+FAST = HttpSettings(connect_timeout=1.0, read_timeout=2.0, retries=0, backoff_base=0.01)
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    """A loopback server answering as the code hosts and registries of tests/fixtures/curation."""
+    with LoopbackServer() as srv:
+        serve(srv)
+        yield srv
+
+
+@pytest.fixture
+def acme_root(data_copy: Path) -> Path:
+    """The shipped data plus the entities the recorded walk starts from."""
+    acme_data(data_copy)
+    rehash(data_copy)
+    return data_copy
+
+
+@pytest.fixture
+def run(server: LoopbackServer) -> Iterator[Callable[..., dict[str, Any]]]:
+    """``feeds propose`` against the recorded answers; returns the proposal document."""
+    clients: list[HttpClient] = []
+
+    def go(root: Path, entity: str = "test-acme", **limits: int) -> dict[str, Any]:
+        client = HttpClient(FAST, Cache(MEMORY))
+        clients.append(client)
+        ctx = Context(client=client, environ=environ(server))
+        return propose(feeds.load(root), entity, ctx, TODAY, Limits(**limits))
+
+    yield go
+    for client in clients:
+        client.close()

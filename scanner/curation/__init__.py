@@ -1,0 +1,1 @@
+"""Curation of the knowledge base: walk code hosts and registries from an entity, propose identifiers."""
