@@ -15,7 +15,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("scanner",),
     ("scanner.version", "scanner.net"),
     ("scanner.config", "scanner.enrich", "scanner.monorepo"),
-    ("scanner.assess",),
+    ("scanner.assess", "scanner.curation"),
     ("scanner.pipeline", "scanner.progress"),
     ("scanner.report", "scanner.runs"),
     ("scanner.diff", "scanner.store"),
