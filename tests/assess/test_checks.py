@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -230,3 +232,44 @@ def test_waiver_must_name_an_exact_version() -> None:
             ],
             "p.toml",
         )
+
+
+def test_a_determination_covers_its_product_classes_not_every_package(fs: feeds.FeedSet) -> None:
+    # Kaspresso: Kaspersky's Apache-2.0 Android UI-test framework, a test-scoped Maven package.
+    c = comp(
+        purl.maven("com.kaspersky.android-components", "kaspresso", "1.5.3"),
+        "maven",
+        "com.kaspersky.android-components:kaspresso",
+        "1.5.3",
+        scope="dev",
+    )
+    found = by_check(run(fs, (c,)), c.purl)
+    assert "prohibition" not in found
+    dev = found["development"]
+    assert dev.severity == "high" and dev.entity == "kaspersky-ao"
+    assert any("89 FR 52434" in n and "covers" in n for n in dev.notes)
+
+
+def test_a_component_a_source_places_in_a_covered_class_is_prohibited(tmp_path: Path) -> None:
+    from feeds.load import PACKAGED_DIR
+    from tests.feeds.conftest import edit_json, ident
+
+    root = tmp_path / "data"
+    shutil.copytree(PACKAGED_DIR, root)
+
+    def member(doc: dict[str, object]) -> None:
+        record = doc["records"][0]  # type: ignore[index]
+        classes = record["product_classes"]
+        classes[1]["members"] = [ident("maven_group_prefix", "com.kaspersky.antivirus")]
+
+    edit_json(root, "prohibitions.json", member)
+    loaded = feeds.load(root)
+    c = comp(
+        purl.maven("com.kaspersky.antivirus", "engine-sdk", "1.0"),
+        "maven",
+        "com.kaspersky.antivirus:engine-sdk",
+        "1.0",
+    )
+    found = by_check(run(loaded, (c,)), c.purl)
+    assert found["prohibition"].severity == "critical"
+    assert "development" not in found
