@@ -79,6 +79,8 @@ def entity_cases(subject: Subject) -> list[EntityCase]:
     for entity, links in sorted(groups.items()):
         best = max(links, key=lambda lk: TIER_RANK[lk.tier])
         tier = best.tier
+        if tier == "informational":
+            continue  # below a hint (e.g. an unverified name in free text): not a link at all
         covered, notes = _prohibition(subject, links) if tier == "strong" else (False, ())
         if best.resolution.link == "collaboration":
             # Working with a linked entity is a weaker ground than being developed by one.
