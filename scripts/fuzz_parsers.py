@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 import traceback
 from pathlib import Path
@@ -12,24 +11,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sbom.errors import ParseError
 from tests.sbom import test_robustness as robustness
-
-_INSERTS = [b"{", b"}", b"[", b'"', b"\n", b":", b"=", b"  ", b"@", b"\x00"]
-
-
-def mutate(sample: bytes, seed: int) -> bytes:
-    """The same mutations as tests/sbom/test_robustness.py, from one seed."""
-    rng = random.Random(seed)
-    data = bytearray(sample)
-    for _ in range(rng.randint(1, 8)):
-        op = rng.random()
-        pos = rng.randrange(len(data) or 1)
-        if op < 0.4 and data:
-            del data[pos : pos + rng.randint(1, 64)]
-        elif op < 0.8:
-            data[pos:pos] = rng.choice(_INSERTS)
-        else:
-            data = data[:pos]
-    return bytes(data)
 
 
 def main() -> int:
@@ -43,7 +24,7 @@ def main() -> int:
             continue
         for seed in range(args.seeds):
             try:
-                p.parse(mutate(sample, seed).decode("utf-8", "replace"), "fuzz/input")
+                p.parse(robustness.mutate(sample, seed).decode("utf-8", "replace"), "fuzz/input")
             except (ParseError, RecursionError):
                 pass
             except Exception as exc:  # anything but ParseError is a parser bug

@@ -7,11 +7,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, replace
 from typing import Any
 
-from sbom.model import Component
 from scanner.assess.model import SEVERITY_RANK, Finding
 from scanner.diff.changes import DiffResult, Revision
 from scanner.report import markdown, sarif
-from scanner.report.common import SEVERITIES, coverage_data, finding_data
+from scanner.report.common import SEVERITIES, component_data, coverage_data, finding_data
 from scanner.report.text import plain
 
 FORMATS = ("table", "json", "markdown", "sarif")
@@ -37,18 +36,6 @@ def _label(r: Revision) -> str:
 
 def _md_label(r: Revision) -> str:
     return markdown.md(r.name, 80) + (f" (`{r.commit[:12]}`)" if r.commit else "")
-
-
-def _component(c: Component) -> dict[str, Any]:
-    return {
-        "purl": c.purl,
-        "ecosystem": c.ecosystem,
-        "name": c.name,
-        "version": c.version,
-        "scope": c.scope,
-        "direct": c.direct,
-        "locations": [{"path": loc.path, "line": loc.line} for loc in c.locations],
-    }
 
 
 def summary(d: DiffResult) -> dict[str, Any]:
@@ -84,9 +71,9 @@ def document(d: DiffResult) -> dict[str, Any]:
         "base": {"rev": d.base.name, "commit": d.base.commit},
         "head": {"rev": d.head.name, "commit": d.head.commit},
         "summary": summary(d),
-        "new_components": [_component(c) for c in d.added],
+        "new_components": [component_data(c) for c in d.added],
         "changed_versions": [asdict(v) for v in d.changed],
-        "removed_components": [_component(c) for c in d.removed],
+        "removed_components": [component_data(c) for c in d.removed],
         "new_findings": [finding_data(f) for f in d.new_findings],
         "provenance_changes": [asdict(p) for p in d.provenance],
         "stale_waivers": [

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
+from sbom.model import Component
 from scanner.assess.model import SEVERITY_RANK, Finding
 from scanner.pipeline import ScanResult
 
@@ -67,4 +68,20 @@ def finding_data(finding: Finding) -> dict[str, Any]:
     data["locations"] = [{"path": p, "line": line} for p, line in finding.locations]
     data["paths"] = [list(p) for p in finding.paths]
     data["chain"] = list(finding.chain)
+    return data
+
+
+def component_data(c: Component, *, hashes: bool = False) -> dict[str, Any]:
+    """A component's identity (and hashes if asked) and where it was declared, as plain data."""
+    data: dict[str, Any] = {
+        "purl": c.purl,
+        "ecosystem": c.ecosystem,
+        "name": c.name,
+        "version": c.version,
+        "scope": c.scope,
+        "direct": c.direct,
+    }
+    if hashes:
+        data["hashes"] = [{"alg": h.alg, "value": h.value} for h in c.hashes]
+    data["locations"] = [{"path": loc.path, "line": loc.line} for loc in c.locations]
     return data

@@ -10,7 +10,7 @@ from typing import Any
 from scanner.enrich.model import Fact
 from scanner.pipeline import ScanResult
 from scanner.report import cyclonedx_json_report
-from scanner.report.common import counts, fingerprint
+from scanner.report.common import component_data, counts, fingerprint
 from scanner.report.cyclonedx_enrich import escape_surrogates
 
 NAME = "evidence"
@@ -93,14 +93,7 @@ def _components(result: ScanResult) -> list[dict[str, Any]]:
     prov = result.enriched.provenance
     return [
         {
-            "purl": c.purl,
-            "ecosystem": c.ecosystem,
-            "name": c.name,
-            "version": c.version,
-            "scope": c.scope,
-            "direct": c.direct,
-            "hashes": [{"alg": h.alg, "value": h.value} for h in c.hashes],
-            "locations": [{"path": loc.path, "line": loc.line} for loc in c.locations],
+            **component_data(c, hashes=True),
             "provenance": "known" if c.purl in prov and prov[c.purl].known else "unknown",
         }
         for c in result.inventory.components

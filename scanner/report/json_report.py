@@ -11,7 +11,13 @@ from typing import Any, TextIO
 from sbom.model import Component
 from scanner.assess.model import Finding
 from scanner.pipeline import ScanResult
-from scanner.report.common import counts, coverage_data, finding_data, fingerprint
+from scanner.report.common import (
+    component_data,
+    counts,
+    coverage_data,
+    finding_data,
+    fingerprint,
+)
 from scanner.report.groups import group
 
 NAME = "json"
@@ -74,16 +80,7 @@ def _head(result: ScanResult) -> dict[str, Any]:
 
 
 def _component(result: ScanResult, c: Component) -> dict[str, Any]:
-    return {
-        "purl": c.purl,
-        "ecosystem": c.ecosystem,
-        "name": c.name,
-        "version": c.version,
-        "scope": c.scope,
-        "direct": c.direct,
-        "locations": [{"path": loc.path, "line": loc.line} for loc in c.locations],
-        "provenance": _provenance(result, c.purl),
-    }
+    return {**component_data(c), "provenance": _provenance(result, c.purl)}
 
 
 def _lists(result: ScanResult) -> dict[str, Iterable[Any]]:

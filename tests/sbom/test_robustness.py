@@ -32,6 +32,25 @@ def _parse_strictly(parser: Parser, data: bytes) -> None:
         pass
 
 
+_INSERTS = [b"{", b"}", b"[", b'"', b"\n", b":", b"=", b"  ", b"@", b"\x00"]
+
+
+def mutate(sample: bytes, seed: int) -> bytes:
+    """Deletions, inserted syntax characters and a truncation, chosen by one seed."""
+    rng = random.Random(seed)
+    data = bytearray(sample)
+    for _ in range(rng.randint(1, 8)):
+        op = rng.random()
+        pos = rng.randrange(len(data) or 1)
+        if op < 0.4 and data:
+            del data[pos : pos + rng.randint(1, 64)]
+        elif op < 0.8:
+            data[pos:pos] = rng.choice(_INSERTS)
+        else:
+            data = data[:pos]  # truncation
+    return bytes(data)
+
+
 @pytest.mark.parametrize("parser", PARSERS, ids=IDS)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.binary(max_size=512))
@@ -46,20 +65,7 @@ def test_mutated_real_files(parser: Parser, seed: int) -> None:
     sample = SAMPLES.get(parser.NAME)
     if sample is None:
         pytest.skip("no sample")
-    rng = random.Random(seed)
-    data = bytearray(sample)
-    for _ in range(rng.randint(1, 8)):
-        op = rng.random()
-        pos = rng.randrange(len(data) or 1)
-        if op < 0.4 and data:
-            del data[pos : pos + rng.randint(1, 64)]
-        elif op < 0.8:
-            data[pos:pos] = rng.choice(
-                [b"{", b"}", b"[", b'"', b"\n", b":", b"=", b"  ", b"@", b"\x00"]
-            )
-        else:
-            data = data[:pos]  # truncation
-    _parse_strictly(parser, bytes(data))
+    _parse_strictly(parser, mutate(sample, seed))
 
 
 @pytest.mark.parametrize("parser", PARSERS, ids=IDS)
