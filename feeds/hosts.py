@@ -74,10 +74,18 @@ def host_of(value: str) -> str:
     if "@" in text and "://" not in text:
         text = text.rsplit("@", 1)[1]
     elif "://" in text or text.startswith("//"):
-        text = urlsplit(text if "://" in text else "x:" + text).hostname or ""
+        text = _hostname(text if "://" in text else "x:" + text)
     else:
         text = text.split("/", 1)[0].split(":", 1)[0]
     return normalize_host(text.strip("<> "))
+
+
+def _hostname(url: str) -> str:
+    """The host of a URL; "" for one urllib refuses (a bracketed host that is no IPv6 address)."""
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
 
 
 def suffixes(host: str) -> list[str]:
@@ -129,8 +137,11 @@ def _split_repo(url: str) -> tuple[str, list[str]] | None:
     else:
         for prefix in ("git+", "scm:git:"):
             text = text.removeprefix(prefix)
-        parts = urlsplit(text if "://" in text else "https://" + text)
-        host, path = parts.hostname or "", parts.path
+        try:
+            parts = urlsplit(text if "://" in text else "https://" + text)
+            host, path = parts.hostname or "", parts.path
+        except ValueError:  # a bracketed host that is no IPv6 address
+            return None
     host = normalize_host(host).removeprefix("www.")
     segments = [s for s in path.strip("/").split("/") if s]
     if host not in CODE_HOSTS or not segments:

@@ -9,6 +9,7 @@ from dataclasses import replace
 from sbom.errors import ParseError
 from sbom.model import ParseIssue, ParseResult, SourceFile
 from sbom.parser import Parser
+from sbom.safe_text import lone_escapes
 
 # Large real lockfiles are a few MB; 64 MiB leaves room while bounding memory.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -28,13 +29,28 @@ def decode(data: bytes, path: str) -> str:
         raise ParseError(f"not UTF-8 text (byte {exc.start})", line) from None
 
 
+def escapes_fixed(text: str, path: str) -> tuple[str, ParseIssue | None]:
+    """``text`` with escaped lone surrogates read as U+FFFD, and a warning saying where."""
+    text, found = lone_escapes(text)
+    if not found:
+        return text, None
+    line = text.count("\n", 0, found[0]) + 1
+    message = (
+        f"{len(found)} escaped lone surrogate(s) such as \\ud800 (no character; "
+        "UTF-8 cannot write one) read as U+FFFD"
+    )
+    return text, ParseIssue(path, line, message, "warning")
+
+
 def parse_bytes(data: bytes, path: str, parser: Parser) -> ParseResult:
     """Run one parser on one file's bytes; never raises."""
     try:
         if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise ParseError("binary content, not a text file")
-        text = decode(data, path)
+        text, escaped = escapes_fixed(decode(data, path), path)
         result = parser.parse(text, path)
+        if escaped is not None:
+            result = replace(result, issues=(*result.issues, escaped))
         if result.issues:
             # Every issue names the format that raised it, however it was raised.
             prefix = parser.NAME + ": "

@@ -21,11 +21,13 @@ from sbom.export.fields import (
     ROOT_REF,
     SPEC_VERSION,
     dependency_map,
+    digests,
     fields,
     root_name,
     tool,
 )
 from sbom.model import Component, Inventory
+from sbom.safe_text import json_text, uri
 
 
 def _component(c: Component) -> dict[str, Any]:
@@ -38,14 +40,14 @@ def _component(c: Component) -> dict[str, Any]:
         out["version"] = c.version
     if c.scope:
         out["scope"] = CDX_SCOPE[c.scope]
-    if c.hashes:
-        out["hashes"] = [{"alg": h.alg, "content": h.value} for h in c.hashes]
+    if hashes := digests(c):
+        out["hashes"] = [{"alg": h.alg, "content": h.value} for h in hashes]
     if c.licenses:
         out["licenses"] = licenses.cyclonedx(c.licenses)
     out["purl"] = c.purl
-    refs = [{"url": u, "type": "distribution"} for u in f.distribution]
+    refs = [{"url": uri(u), "type": "distribution"} for u in f.distribution]
     if f.vcs:
-        refs.append({"url": f.vcs, "type": "vcs"})
+        refs.append({"url": uri(f.vcs), "type": "vcs"})
     if refs:
         out["externalReferences"] = refs
     if f.properties:
@@ -97,4 +99,5 @@ def document(
 
 def render(inv: Inventory, reproducible: bool = False, tool_version: str | None = None) -> str:
     """CycloneDX 1.6 JSON text."""
-    return json.dumps(document(inv, reproducible, tool_version), ensure_ascii=False) + "\n"
+    text = json.dumps(document(inv, reproducible, tool_version), ensure_ascii=False)
+    return json_text(text) + "\n"

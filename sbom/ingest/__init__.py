@@ -14,7 +14,7 @@ from sbom.ingest import cyclonedx_json, cyclonedx_xml, spdx_json, spdx_tagvalue
 from sbom.ingest.common import Parsed, name_from_purl
 from sbom.merge import merge
 from sbom.model import Inventory, ParseIssue, ParseResult, SourceFile
-from sbom.read import MAX_FILE_BYTES, decode
+from sbom.read import MAX_FILE_BYTES, decode, escapes_fixed
 
 __all__ = ["FORMATS", "detect", "ingest", "ingest_file", "name_from_purl"]
 
@@ -64,12 +64,16 @@ def _parse(data: bytes, path: str) -> tuple[str, Parsed]:
     try:
         if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise ParseError("binary content, not an SBOM document")
-        text = decode(data, path)
+        text, escaped = escapes_fixed(decode(data, path), path)
         found = detect(text)
         if found is None:
             raise ParseError("not a CycloneDX (JSON/XML) or SPDX (JSON/tag-value) document")
         fmt = found
         parsed = FORMATS[fmt](text, path)
+        if escaped is not None:
+            parsed = replace(
+                parsed, result=replace(parsed.result, issues=(*parsed.result.issues, escaped))
+            )
         # Name the format in every message, as the core reader names the parser.
         issues = tuple(replace(i, message=f"{fmt}: {i.message}") for i in parsed.result.issues)
         return fmt, replace(parsed, result=replace(parsed.result, issues=issues))
