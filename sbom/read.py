@@ -6,6 +6,7 @@ import hashlib
 import os
 from dataclasses import replace
 
+from sbom import limits
 from sbom.errors import ParseError
 from sbom.model import ParseIssue, ParseResult, SourceFile
 from sbom.parser import Parser
@@ -42,13 +43,23 @@ def escapes_fixed(text: str, path: str) -> tuple[str, ParseIssue | None]:
     return text, ParseIssue(path, line, message, "warning")
 
 
-def parse_bytes(data: bytes, path: str, parser: Parser) -> ParseResult:
-    """Run one parser on one file's bytes; never raises."""
+def parse_bytes(
+    data: bytes, path: str, parser: Parser, max_components: int | None = None
+) -> ParseResult:
+    """Run one parser on one file's bytes; never raises.
+
+    A file with more than ``max_components`` components (default: ``limits.per_file()``)
+    yields nothing but an issue.
+    """
+    limit = max_components or limits.per_file()
     try:
         if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise ParseError("binary content, not a text file")
         text, escaped = escapes_fixed(decode(data, path), path)
-        result = parser.parse(text, path)
+        with limits.counting(limit):
+            result = parser.parse(text, path)
+        if len(result.components) > limit:
+            raise ParseError(limits.over_file(len(result.components), limit))
         if escaped is not None:
             result = replace(result, issues=(*result.issues, escaped))
         if result.issues:
@@ -62,6 +73,9 @@ def parse_bytes(data: bytes, path: str, parser: Parser) -> ParseResult:
         return result
     except ParseError as exc:
         return ParseResult(issues=(ParseIssue(path, exc.line, f"{parser.NAME}: {exc.message}"),))
+    except limits.TooManyComponents:
+        message = f"{parser.NAME}: {limits.over_file(None, limit)}"
+        return ParseResult(issues=(ParseIssue(path, None, message),))
     except RecursionError:
         return ParseResult(
             issues=(ParseIssue(path, None, f"{parser.NAME}: input nested too deeply"),)

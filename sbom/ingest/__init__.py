@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from sbom import limits
 from sbom.errors import ParseError
 from sbom.ingest import cyclonedx_json, cyclonedx_xml, spdx_json, spdx_tagvalue
 from sbom.ingest.common import Parsed, name_from_purl
@@ -60,7 +61,7 @@ def _root_element(text: str) -> int:
 
 def _parse(data: bytes, path: str) -> tuple[str, Parsed]:
     """Decode, detect and parse; never raises."""
-    fmt = "unknown"
+    fmt, limit = "unknown", limits.per_file()
     try:
         if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise ParseError("binary content, not an SBOM document")
@@ -69,7 +70,10 @@ def _parse(data: bytes, path: str) -> tuple[str, Parsed]:
         if found is None:
             raise ParseError("not a CycloneDX (JSON/XML) or SPDX (JSON/tag-value) document")
         fmt = found
-        parsed = FORMATS[fmt](text, path)
+        with limits.counting(limit):
+            parsed = FORMATS[fmt](text, path)
+        if len(parsed.result.components) > limit:
+            raise ParseError(limits.over_file(len(parsed.result.components), limit))
         if escaped is not None:
             parsed = replace(
                 parsed, result=replace(parsed.result, issues=(*parsed.result.issues, escaped))
@@ -79,6 +83,8 @@ def _parse(data: bytes, path: str) -> tuple[str, Parsed]:
         return fmt, replace(parsed, result=replace(parsed.result, issues=issues))
     except ParseError as exc:
         message, line = exc.message, exc.line
+    except limits.TooManyComponents:
+        message, line = limits.over_file(None, limit), None
     except RecursionError:
         message, line = "document nested too deeply", None
     except MemoryError:

@@ -49,9 +49,10 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build the inventory, write it, report issues on stderr."""
     import os
+    from contextlib import nullcontext
 
     from sbom.build import inventory_from_tree
-    from sbom.export import render
+    from sbom.export import cyclonedx_json, render
 
     if args.input:
         from sbom.ingest import ingest_file
@@ -64,12 +65,17 @@ def run(args: argparse.Namespace) -> int:
         inventory = inventory_from_tree(
             args.path, include_vendored=args.include_vendored, use_git=not args.no_git
         )
-    text = render(inventory, args.format, reproducible=args.reproducible, tool_version=__version__)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text)
+    from sbom.export import cyclonedx_json
+
+    text = ""  # the SPDX text, for --check-minimum
+    with (
+        open(args.output, "w", encoding="utf-8") if args.output else nullcontext(sys.stdout)
+    ) as out:
+        if args.format == "cyclonedx-json":  # streamed: a huge inventory's SBOM is never whole
+            cyclonedx_json.write(inventory, out, args.reproducible, __version__)
+        else:
+            text = render(inventory, args.format, args.reproducible, __version__)
+            out.write(text)
     from scanner.commands import options
 
     if args.check_minimum:
@@ -94,10 +100,9 @@ def _check_minimum(text: str, inventory: Any, args: argparse.Namespace) -> None:
 
     if args.format == "spdx-json":
         elements = minimum.check_spdx(json.loads(text))
-    elif args.format == "cyclonedx-json":
-        elements = minimum.check_cyclonedx(json.loads(text))
     else:  # the XML document says what the JSON one says
-        elements = minimum.check_cyclonedx(cyclonedx_json.document(inventory, args.reproducible))
+        doc = cyclonedx_json.document(inventory, args.reproducible, __version__)
+        elements = minimum.check_cyclonedx(doc)
     print("icts-scan: SBOM minimum elements (CISA 2025 draft):", file=sys.stderr)
     for line in minimum.report(elements):
         print(f"  {line}", file=sys.stderr)

@@ -152,6 +152,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"icts-scan: error: {args.sbom_dir}: {exc.strerror or exc}", file=sys.stderr)
             return 2
     for fmt, path in targets:
+        write = getattr(BY_NAME.get(fmt), "write", None)
+        if write is not None:  # streamed: a report of a huge inventory is never held whole
+            if path is None:
+                write(result, sys.stdout)
+            else:
+                with open(path, "w", encoding="utf-8") as fh:
+                    write(result, fh)
+            continue
         if fmt == "table":
             text = terminal.render(
                 result, color=path is None and terminal.use_color(sys.stdout.isatty())
