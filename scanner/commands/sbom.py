@@ -65,8 +65,6 @@ def run(args: argparse.Namespace) -> int:
         inventory = inventory_from_tree(
             args.path, include_vendored=args.include_vendored, use_git=not args.no_git
         )
-    from sbom.export import cyclonedx_json
-
     text = ""  # the SPDX text, for --check-minimum
     with (
         open(args.output, "w", encoding="utf-8") if args.output else nullcontext(sys.stdout)
