@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import replace
 
 from sbom import limits
@@ -14,6 +15,27 @@ from sbom.safe_text import lone_escapes
 
 # Large real lockfiles are a few MB; 64 MiB leaves room while bounding memory.
 MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def read_limited(path: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes; ParseError over ``max_bytes`` or for anything but a file.
+
+    Opened without blocking, so that a FIFO in the scanned tree cannot hang the scan.
+    OSError when it cannot be read at all.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ParseError("not a regular file; skipped")
+        if info.st_size > max_bytes:
+            raise ParseError(
+                f"file is {info.st_size} bytes, over the {max_bytes}-byte limit; skipped"
+            )
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:  # it grew while being read
+        raise ParseError(f"file is over the {max_bytes}-byte limit; skipped")
+    return data
 
 
 def decode(data: bytes, path: str) -> str:
@@ -94,16 +116,10 @@ def read_and_parse(
 ) -> tuple[SourceFile | None, ParseResult]:
     """Read a file within the size limit and parse it; IO errors become issues."""
     try:
-        size = os.stat(abspath).st_size
-        if size > max_bytes:
-            issue = ParseIssue(
-                relpath,
-                None,
-                f"{parser.NAME}: file is {size} bytes, over the {max_bytes}-byte limit; skipped",
-            )
-            return None, ParseResult(issues=(issue,))
-        with open(abspath, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+        data = read_limited(abspath, max_bytes)
+    except ParseError as exc:
+        issue = ParseIssue(relpath, None, f"{parser.NAME}: {exc.message}")
+        return None, ParseResult(issues=(issue,))
     except OSError as exc:
         return None, ParseResult(
             issues=(ParseIssue(relpath, None, f"cannot read: {exc.strerror or exc}"),)

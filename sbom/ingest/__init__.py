@@ -15,7 +15,7 @@ from sbom.ingest import cyclonedx_json, cyclonedx_xml, spdx_json, spdx_tagvalue
 from sbom.ingest.common import Parsed, name_from_purl
 from sbom.merge import merge
 from sbom.model import Inventory, ParseIssue, ParseResult, SourceFile
-from sbom.read import MAX_FILE_BYTES, decode, escapes_fixed
+from sbom.read import MAX_FILE_BYTES, decode, escapes_fixed, read_limited
 
 __all__ = ["FORMATS", "detect", "ingest", "ingest_file", "name_from_purl"]
 
@@ -116,17 +116,11 @@ def ingest_file(path: str, max_bytes: int = MAX_FILE_BYTES) -> Inventory:
     """Read and ingest one SBOM file within the core size limit; evidence names it by file name."""
     name = os.path.basename(path) or path
     try:
-        size = os.stat(path).st_size
-        if size > max_bytes:
-            message = f"file is {size} bytes, over the {max_bytes}-byte limit; skipped"
-            return Inventory(root=path, issues=(ParseIssue(path, None, message),))
-        with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+        data = read_limited(path, max_bytes)
+    except ParseError as exc:
+        return Inventory(root=path, issues=(ParseIssue(path, None, exc.message),))
     except OSError as exc:
         return Inventory(
             root=path, issues=(ParseIssue(path, None, f"cannot read: {exc.strerror or exc}"),)
         )
-    if len(data) > max_bytes:  # grew between stat and read
-        message = f"file is over the {max_bytes}-byte limit; skipped"
-        return Inventory(root=path, issues=(ParseIssue(path, None, message),))
     return ingest(data, name, root=path)
