@@ -18,6 +18,7 @@ from sbom.ecosystems.python._common import (
     sort_edges,
     url_source,
 )
+from sbom.lines import iter_lines
 from sbom.model import Component, Hash, Location, ParseIssue, ParseResult, Relationship
 
 NAME = "pypi/requirements"
@@ -29,7 +30,6 @@ SUPERSEDED_BY: tuple[str, ...] = ()
 # so "#egg=" and "#sha256=" URL fragments survive.
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 _NAMED_URL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*@")
-_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _EGG = re.compile(r"[#&]egg=([^&\s]+)")
 _INDEX_OPTS = {"-i", "--index-url", "--extra-index-url", "-f", "--find-links"}
 # Options that take a value; the value must not be mistaken for a requirement.
@@ -40,21 +40,11 @@ _VALUE_OPTS = _INDEX_OPTS | {
 MAX_ISSUES = 20
 
 
-def _lines(text: str) -> Iterator[str]:
-    """``text.splitlines()`` (pip's own split) one at a time: a list would cost ~10x the file."""
-    pos = 0
-    for m in _BREAK.finditer(text):
-        yield text[pos : m.start()]
-        pos = m.end()
-    if pos < len(text):
-        yield text[pos:]
-
-
 def _logical_lines(text: str) -> Iterator[tuple[int, str, str]]:
     """(first line number, code without comment, comment text) with backslash continuations joined."""
     buf: list[str] = []
     start = 0
-    for n, raw in enumerate(_lines(text), 1):
+    for n, raw in enumerate(iter_lines(text), 1):
         if raw.endswith("\\") and not raw.lstrip().startswith("#"):
             if not buf:
                 start = n
