@@ -125,10 +125,8 @@ def _tree(repo: Repository, commit: str, paths: Sequence[str] = ()) -> Iterator[
     args = ["--literal-pathspecs", "ls-tree", "-r", "-z", "-l", "--full-tree", commit]
     proc = _git(repo, *args, *(["--", *where] if paths else []))
     if proc.returncode != 0:
-        partial = b"promisor" in proc.stderr
-        hint = (
-            "; this partial clone lacks its objects: fetch the revision in full" if partial else ""
-        )
+        hint = "; this partial clone lacks its objects: fetch the revision in full"
+        hint = hint if b"promisor" in proc.stderr else ""
         raise RevisionError(f"cannot list {commit[:12]}: git: {_stderr(proc)}{hint}")
     for record in proc.stdout.split(b"\0"):
         if not record:
