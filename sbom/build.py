@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Iterable
 from fnmatch import fnmatchcase
 
+from sbom import limits
 from sbom.discover import discover
 from sbom.merge import merge
 from sbom.model import Inventory, ParseIssue, ParseResult, SourceFile
@@ -77,10 +78,19 @@ def inventory_from_files(
     """Parse the given files (relative to root) and merge them."""
     parsers = parsers if parsers is not None else default_parsers()
     parsed: list[Parsed] = []
+    # Once the inventory is over its limit, reading more files would only hold more memory.
+    limit, purls, unread = limits.total(), set[str](), []
     for rel, parser in plan(relpaths, parsers):
+        if len(purls) > limit:
+            unread.append(rel)
+            continue
         abspath = os.path.join(root, *rel.split("/"))
         source, result = read_and_parse(abspath, rel, parser, max_bytes)
+        purls.update(c.purl for c in result.components)
         parsed.append(Parsed(rel, result, source))
+    if unread:
+        rest = f"this and {len(unread) - 1} more files not read"
+        extra_issues = [*extra_issues, ParseIssue(unread[0], None, limits.over_total(limit, rest))]
     parsed = pair(parsed, _loader(root, parsers, max_bytes))
     files: dict[str, list[SourceFile]] = {}
     for p in parsed:

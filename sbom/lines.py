@@ -4,6 +4,24 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
+
+# Where str.splitlines() breaks a line.
+_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def iter_lines(text: str, newline_only: bool = False) -> Iterator[str]:
+    """``text.splitlines()`` (or ``split("\\n")``) one line at a time.
+
+    A list of every line costs several times the file; a parser that stops early (at the
+    component limit) never builds it.
+    """
+    pos = 0
+    for m in re.finditer("\n", text) if newline_only else _BREAK.finditer(text):
+        yield text[pos : m.start()]
+        pos = m.end()
+    if pos < len(text) or newline_only:
+        yield text[pos:]
 
 
 class LineIndex:

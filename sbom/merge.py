@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
+from sbom import limits
 from sbom.model import (
     SCOPE_RANK,
     Component,
@@ -26,41 +28,58 @@ def _edge_key(r: Relationship) -> tuple[str, str]:
     return (r.source, r.target)
 
 
-def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
-    if not b or a == b:
-        return a
-    return tuple(sorted(set(a) | set(b)))
+def _union(values: list[tuple[Any, ...]]) -> tuple[Any, ...]:
+    # The first sighting's own order survives when no other adds anything.
+    first = values[0]
+    if all(not v or v == first for v in values[1:]):
+        return first
+    return tuple(sorted(set().union(*values)))
+
+
+def merge_group(comps: Sequence[Component]) -> Component:
+    """One component from every sighting of one purl, in one pass.
+
+    Folding sightings pairwise re-sorts the growing location list each time: a file that
+    names one package 20,000 times took minutes.
+    """
+    first = comps[0]
+    if len(comps) == 1:
+        return first
+    scope, direct = first.scope, first.direct
+    for c in comps[1:]:
+        if c.scope is not None and (scope is None or SCOPE_RANK[c.scope] < SCOPE_RANK[scope]):
+            scope = c.scope
+        if c.direct is not None:
+            direct = bool(direct) or c.direct
+    return Component(
+        purl=first.purl,
+        ecosystem=first.ecosystem,
+        name=first.name,
+        version=first.version,
+        scope=scope,
+        direct=direct,
+        hashes=_union([c.hashes for c in comps]),
+        resolved=_union([c.resolved for c in comps]),
+        registries=_union([c.registries for c in comps]),
+        source_kind=first.source_kind,
+        source_url=next((c.source_url for c in comps if c.source_url), None),
+        requirement=next((c.requirement for c in comps if c.requirement), None),
+        locations=tuple(sorted({loc for c in comps for loc in c.locations}, key=location_key)),
+        licenses=_union([c.licenses for c in comps]),
+    )
 
 
 def merge_component(a: Component, b: Component) -> Component:
     """Combine two sightings of the same purl."""
-    scope = a.scope
-    if b.scope is not None and (scope is None or SCOPE_RANK[b.scope] < SCOPE_RANK[scope]):
-        scope = b.scope
-    direct = a.direct
-    if b.direct is not None:
-        direct = bool(direct) or b.direct
-    hashes = (
-        a.hashes
-        if not b.hashes or a.hashes == b.hashes
-        else tuple(sorted(set(a.hashes) | set(b.hashes)))
-    )
-    return Component(
-        purl=a.purl,
-        ecosystem=a.ecosystem,
-        name=a.name,
-        version=a.version,
-        scope=scope,
-        direct=direct,
-        hashes=hashes,
-        resolved=_union(a.resolved, b.resolved),
-        registries=_union(a.registries, b.registries),
-        source_kind=a.source_kind,
-        source_url=a.source_url or b.source_url,
-        requirement=a.requirement or b.requirement,
-        locations=tuple(sorted(set(a.locations) | set(b.locations), key=location_key)),
-        licenses=_union(a.licenses, b.licenses),
-    )
+    return merge_group((a, b))
+
+
+def merge_sightings(comps: Iterable[Component]) -> dict[str, Component]:
+    """One component per purl, in order of first sighting, every sighting merged."""
+    groups: dict[str, list[Component]] = {}
+    for comp in comps:
+        groups.setdefault(comp.purl, []).append(comp)
+    return {purl: merge_group(group) for purl, group in groups.items()}
 
 
 def merge(
@@ -69,20 +88,35 @@ def merge(
     files: Iterable[SourceFile] = (),
     extra_issues: Iterable[ParseIssue] = (),
     metadata: dict[str, str] | None = None,
+    max_components: int | None = None,
 ) -> Inventory:
-    """Build a sorted, deduplicated Inventory from parse results."""
-    by_purl: dict[str, Component] = {}
+    """Build a sorted, deduplicated Inventory from parse results.
+
+    Past ``max_components`` purls (default: ``limits.total()``) the rest, in purl order, are
+    left out with an issue.
+    """
+    groups: dict[str, list[Component]] = {}
     edges: set[Relationship] = set()
     issues: list[ParseIssue] = list(extra_issues)
     for result in results:
         for comp in result.components:
-            seen = by_purl.get(comp.purl)
-            by_purl[comp.purl] = comp if seen is None else merge_component(seen, comp)
+            groups.setdefault(comp.purl, []).append(comp)
         # A self-edge appears when two sources of one package share a purl (a git and a
         # registry copy of the same crate version); it says nothing.
         edges.update(r for r in result.relationships if r.source != r.target)
         issues.extend(result.issues)
-    comps = tuple(by_purl[k] for k in sorted(by_purl))
+    keys = sorted(groups)
+    limit = max_components or limits.total()
+    if len(keys) > limit:
+        dropped = set(keys[limit:])
+        first = groups[keys[limit]][0]
+        where = first.locations[0].path if first.locations else ""
+        issues.append(
+            ParseIssue(where, None, limits.over_total(limit, f"{len(dropped)} more left out"))
+        )
+        keys = keys[:limit]
+        edges = {e for e in edges if e.source not in dropped and e.target not in dropped}
+    comps = tuple(merge_group(groups[k]) for k in keys)
     return Inventory(
         root=root,
         components=comps,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from sbom import limits
+
 Scope = Literal["required", "optional", "dev"]
 SourceKind = Literal["registry", "vcs", "url", "path", "workspace", "sdk"]
 # The project's own code (workspace members, reactor modules) and what ships inside a
@@ -63,6 +65,10 @@ class Component:
     locations: tuple[Location, ...] = ()
     licenses: tuple[str, ...] = ()
     """License expressions the lockfile declares for this package, as written (SPDX where it is)."""
+
+    def __post_init__(self) -> None:
+        # Counted while a file is parsed, so that a hostile file stops early (sbom/limits.py).
+        limits.built()
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -70,6 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    from sbom import limits
+
+    if problem := limits.problem():  # a limit the operator mistyped is not silently the default
+        print(f"icts-scan: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return int(args.run(args))
     except KeyboardInterrupt:

@@ -8,13 +8,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from sbom.discover import _inside
 from sbom.errors import ParseError
 from sbom.loaders import load_toml
+from sbom.read import decode, read_limited
 from scanner.net.durations import parse_duration
 from scanner.net.endpoints import ENDPOINTS
 
 PROFILES = ("icts", "connected-vehicles", "bulk-data")
 SEVERITIES = ("info", "low", "medium", "high", "critical")
+# A policy is a few hundred lines even with many waivers; far more is a mistake or an attack.
+MAX_POLICY_BYTES = 4 * 1024 * 1024
 
 
 class ConfigError(ValueError):
@@ -60,33 +64,40 @@ _KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
 
 
 def find(root: str) -> str | None:
-    """``.icts-scan.toml`` in root, else a pyproject.toml with a [tool.icts-scan] table."""
-    dedicated = os.path.join(root, ".icts-scan.toml")
-    if os.path.isfile(dedicated):
-        return dedicated
-    pyproject = os.path.join(root, "pyproject.toml")
-    if os.path.isfile(pyproject):
-        try:
-            with open(pyproject, encoding="utf-8") as fh:
-                if "[tool.icts-scan" in fh.read():
-                    return pyproject
-        except (OSError, UnicodeDecodeError):
-            return None
+    """``.icts-scan.toml`` in root, else a pyproject.toml with a [tool.icts-scan] table.
+
+    Found in the scanned tree, it is read like a lockfile: a symbolic link out of the tree is
+    a ConfigError (never followed), as is a file over the size limit.
+    """
+    real_root = os.path.realpath(root)
+    for name in (".icts-scan.toml", "pyproject.toml"):
+        path = os.path.join(root, name)
+        if not os.path.lexists(path):
+            continue
+        if not _inside(real_root, path):
+            raise ConfigError(f"{path}: symbolic link out of the scanned tree; not followed")
+        if not os.path.isfile(path):
+            continue
+        if name == ".icts-scan.toml" or "[tool.icts-scan" in _text(path):
+            return path
     return None
+
+
+def _text(path: str) -> str:
+    """The policy file's text, within the size limit; ConfigError naming the file otherwise."""
+    try:
+        return decode(read_limited(path, MAX_POLICY_BYTES), path)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except ParseError as exc:
+        raise ConfigError(f"{path}: {exc.message.removesuffix('; skipped')}") from None
 
 
 def load(path: str | None) -> Config:
     """Read and validate a policy file; ``None`` gives the defaults."""
     if path is None:
         return Config()
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
-    return parse(text, path)
+    return parse(_text(path), path)
 
 
 def parse(text: str, path: str) -> Config:

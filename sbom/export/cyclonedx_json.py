@@ -8,10 +8,12 @@ based serialization), which would dominate a scan of a large lockfile.
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
+from collections.abc import Iterator
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TextIO
 
 from sbom import licenses
 from sbom.export.completeness import compositions, lifecycles
@@ -21,11 +23,13 @@ from sbom.export.fields import (
     ROOT_REF,
     SPEC_VERSION,
     dependency_map,
+    digests,
     fields,
     root_name,
     tool,
 )
 from sbom.model import Component, Inventory
+from sbom.safe_text import json_text, uri
 
 
 def _component(c: Component) -> dict[str, Any]:
@@ -38,14 +42,14 @@ def _component(c: Component) -> dict[str, Any]:
         out["version"] = c.version
     if c.scope:
         out["scope"] = CDX_SCOPE[c.scope]
-    if c.hashes:
-        out["hashes"] = [{"alg": h.alg, "content": h.value} for h in c.hashes]
+    if hashes := digests(c):
+        out["hashes"] = [{"alg": h.alg, "content": h.value} for h in hashes]
     if c.licenses:
         out["licenses"] = licenses.cyclonedx(c.licenses)
     out["purl"] = c.purl
-    refs = [{"url": u, "type": "distribution"} for u in f.distribution]
+    refs = [{"url": uri(u), "type": "distribution"} for u in f.distribution]
     if f.vcs:
-        refs.append({"url": f.vcs, "type": "vcs"})
+        refs.append({"url": uri(f.vcs), "type": "vcs"})
     if refs:
         out["externalReferences"] = refs
     if f.properties:
@@ -60,10 +64,7 @@ def _component(c: Component) -> dict[str, Any]:
     return out
 
 
-def document(
-    inv: Inventory, reproducible: bool = False, tool_version: str | None = None
-) -> dict[str, Any]:
-    """The CycloneDX document as plain data; ``tool_version`` goes into metadata.tools."""
+def _head(inv: Inventory, reproducible: bool, tool_version: str | None) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "$schema": "http://cyclonedx.org/schema/bom-1.6.schema.json",
         "bomFormat": "CycloneDX",
@@ -83,18 +84,49 @@ def document(
     if props:
         meta["properties"] = props
     doc["metadata"] = meta
-    doc["components"] = [_component(c) for c in inv.components]
-    doc["dependencies"] = [
-        {"ref": ref, "dependsOn": deps} if deps else {"ref": ref}
-        for ref, deps in dependency_map(inv).items()
-    ]
-    doc["compositions"] = [
-        {"aggregate": aggregate, "dependencies": refs}
-        for aggregate, refs in compositions(inv, ROOT_REF)
-    ]
     return doc
+
+
+def _lists(inv: Inventory) -> dict[str, Iterator[dict[str, Any]]]:
+    """The long lists, one item at a time, in document order after the head."""
+    return {
+        "components": (_component(c) for c in inv.components),
+        "dependencies": (
+            {"ref": ref, "dependsOn": deps} if deps else {"ref": ref}
+            for ref, deps in dependency_map(inv).items()
+        ),
+        "compositions": (
+            {"aggregate": aggregate, "dependencies": refs}
+            for aggregate, refs in compositions(inv, ROOT_REF)
+        ),
+    }
+
+
+def document(
+    inv: Inventory, reproducible: bool = False, tool_version: str | None = None
+) -> dict[str, Any]:
+    """The CycloneDX document as plain data; ``tool_version`` goes into metadata.tools."""
+    doc = _head(inv, reproducible, tool_version)
+    doc.update({key: list(items) for key, items in _lists(inv).items()})
+    return doc
+
+
+def write(
+    inv: Inventory, out: TextIO, reproducible: bool = False, tool_version: str | None = None
+) -> None:
+    """The document written item by item: the text of ``render``, never held whole."""
+    head = json.dumps(_head(inv, reproducible, tool_version), ensure_ascii=False)
+    out.write(json_text(head[:-1]))
+    for key, items in _lists(inv).items():
+        out.write(f", {json.dumps(key)}: [")
+        for n, item in enumerate(items):
+            out.write((", " if n else "") + json_text(json.dumps(item, ensure_ascii=False)))
+        out.write("]")
+    out.write("}\n")
 
 
 def render(inv: Inventory, reproducible: bool = False, tool_version: str | None = None) -> str:
     """CycloneDX 1.6 JSON text."""
-    return json.dumps(document(inv, reproducible, tool_version), ensure_ascii=False) + "\n"
+    out = io.StringIO()
+    write(inv, out, reproducible, tool_version)
+    return out.getvalue()

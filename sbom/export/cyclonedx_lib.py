@@ -8,7 +8,6 @@ entry with a linear scan and ``validate()`` calls it once per component.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from types import MethodType
 from typing import Any
@@ -44,10 +43,12 @@ from sbom.export.fields import (
     ROOT_REF,
     TOOL_NAME,
     dependency_map,
+    digests,
     fields,
     root_name,
 )
 from sbom.model import Component, Inventory
+from sbom.safe_text import json_text, scrub, show_surrogates, uri, xml_text
 
 
 def _register_indexed(
@@ -88,11 +89,11 @@ def indexed_bom() -> Bom:
 def _component(c: Component) -> CdxComponent:
     f = fields(c)
     refs = [
-        ExternalReference(type=ExternalReferenceType.DISTRIBUTION, url=XsUri(u))
+        ExternalReference(type=ExternalReferenceType.DISTRIBUTION, url=xs_uri(u))
         for u in f.distribution
     ]
     if f.vcs:
-        refs.append(ExternalReference(type=ExternalReferenceType.VCS, url=XsUri(f.vcs)))
+        refs.append(ExternalReference(type=ExternalReferenceType.VCS, url=xs_uri(f.vcs)))
     evidence = None
     if c.locations:
         evidence = ComponentEvidence()
@@ -110,13 +111,26 @@ def _component(c: Component) -> CdxComponent:
         name=f.name,
         version=c.version,
         scope=ComponentScope(CDX_SCOPE[c.scope]) if c.scope else None,
-        hashes=[HashType(alg=HashAlgorithm(h.alg), content=h.value) for h in c.hashes],
+        hashes=[HashType(alg=HashAlgorithm(h.alg), content=h.value) for h in digests(c)],
         licenses=_licenses(c.licenses),
-        purl=PackageURL.from_string(c.purl),
+        purl=_purl(c.purl),
         external_references=refs,
         properties=[Property(name=n, value=v) for n, v in f.properties],
         evidence=evidence,
     )
+
+
+def xs_uri(url: str) -> XsUri:
+    """The library's URI type for any text: what is not URI syntax percent-encoded first."""
+    return XsUri(uri(url))
+
+
+def _purl(text: str) -> PackageURL | None:
+    # A purl read from an ingested SBOM may be malformed; the bom-ref still carries it.
+    try:
+        return PackageURL.from_string(text)
+    except ValueError:
+        return None
 
 
 def _licenses(declared: tuple[str, ...]) -> list[License]:
@@ -132,6 +146,9 @@ def _licenses(declared: tuple[str, ...]) -> list[License]:
 
 def build_bom(inv: Inventory, reproducible: bool = False, tool_version: str | None = None) -> Any:
     """A Bom (indexed registration) with components, metadata and the dependency graph."""
+    # The library encodes as it serializes: a lone surrogate in its model would raise there,
+    # so each is written as its escape (as to_xml shows the characters XML cannot carry).
+    inv = scrub(inv, show_surrogates)
     bom = indexed_bom()
     if reproducible:
         # The library omits unset values from output; its annotations just do not say so.
@@ -153,12 +170,8 @@ def build_bom(inv: Inventory, reproducible: bool = False, tool_version: str | No
     return bom
 
 
-# Characters XML 1.0 cannot carry at all; lockfile and registry text may hold them.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def to_xml(bom: Any, inv: Inventory | None = None) -> str:
-    """A Bom as indented CycloneDX 1.6 XML, with XML-illegal characters shown as ``\\uXXXX``.
+    """A Bom as indented CycloneDX 1.6 XML, with XML-illegal characters (and C1 controls) shown as ``\\uXXXX``.
 
     The library's own indenting re-parses its output and fails on such characters, so
     the text is made well-formed first and indented afterwards, the same way (minidom).
@@ -166,8 +179,7 @@ def to_xml(bom: Any, inv: Inventory | None = None) -> str:
     the schema's order).
     """
     raw = make_outputter(bom, OutputFormat.XML, SchemaVersion.V1_6).output_as_string()
-    safe = _XML_ILLEGAL.sub(lambda m: f"\\u{ord(m.group()):04x}", raw)
-    dom = parseString(safe)
+    dom = parseString(xml_text(raw))
     if inv is not None:
         _add_compositions(dom, inv)
     return str(dom.toprettyxml(indent="  ")) + "\n"
@@ -186,7 +198,7 @@ def _add_compositions(dom: Document, inv: Inventory) -> None:
         deps = dom.createElementNS(ns, "dependencies")
         for ref in refs:
             dep = dom.createElementNS(ns, "dependency")
-            dep.setAttribute("ref", ref)
+            dep.setAttribute("ref", xml_text(ref))
             deps.appendChild(dep)
         comp.appendChild(agg)
         comp.appendChild(deps)
@@ -204,6 +216,7 @@ def render(
     inv: Inventory, fmt: str = "xml", reproducible: bool = False, tool_version: str | None = None
 ) -> str:
     """CycloneDX 1.6 XML or JSON through the library."""
+    inv = scrub(inv, show_surrogates)
     bom = build_bom(inv, reproducible, tool_version)
     # The generation context, for the SBOM export only: the scan reports write their own.
     bom.metadata.lifecycles = [
@@ -217,4 +230,4 @@ def render(
         {"aggregate": aggregate, "dependencies": refs}
         for aggregate, refs in compositions(inv, ROOT_REF)
     ]
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"

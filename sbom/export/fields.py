@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from sbom.model import Component, Inventory
+from sbom.model import Component, Hash, Inventory
 
 # The version is the caller's to give (scanner.__version__): sbom never imports scanner.
 TOOL_NAME = "icts-scan"
@@ -16,6 +17,11 @@ NS = "icts-scan:"
 # CycloneDX scope has no "dev"; development-only dependencies are not in the runtime
 # artifact, which is what "excluded" says. The exact scope is kept as a property.
 CDX_SCOPE = {"required": "required", "optional": "optional", "dev": "excluded"}
+
+# What CycloneDX accepts as a digest; anything else read from a hostile input is no digest.
+_DIGEST = re.compile(
+    r"(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128})"
+)
 
 # purl types whose namespace CycloneDX tools put in `group`.
 GROUPED = frozenset({"maven", "npm", "composer"})
@@ -60,6 +66,11 @@ def fields(c: Component) -> CdxFields:
         props.append((NS + "source-url", c.source_url))
     vcs = c.source_url if c.source_kind == "vcs" and c.source_url else None
     return CdxFields(group, name, tuple(sorted(props)), c.resolved, vcs)
+
+
+def digests(c: Component) -> tuple[Hash, ...]:
+    """The component's hashes that are hex digests (CycloneDX's form; others are left out)."""
+    return tuple(h for h in c.hashes if _DIGEST.fullmatch(h.value))
 
 
 def tool(version: str | None) -> dict[str, str]:

@@ -13,6 +13,7 @@ from sbom import licenses
 from sbom.export.completeness import lifecycles
 from sbom.export.fields import TOOL_NAME, dependency_map, root_name
 from sbom.model import Component, Inventory
+from sbom.safe_text import json_text, uri
 
 # SPDX checksum algorithm names for the CycloneDX names the model uses.
 SPDX_ALG = {
@@ -32,7 +33,9 @@ ROOT_ID = "SPDXRef-Root"
 
 def _spdx_id(purl: str) -> str:
     # IDs must be [A-Za-z0-9.-]; a short digest keeps them unique after sanitizing.
-    digest = hashlib.sha1(purl.encode()).hexdigest()[:8]  # an identifier, not security
+    digest = hashlib.sha1(purl.encode("utf-8", "surrogatepass")).hexdigest()[
+        :8
+    ]  # an identifier, not security
     return f"SPDXRef-Package-{_UNSAFE.sub('-', purl[4:])[:80]}-{digest}"
 
 
@@ -40,7 +43,8 @@ def _package(c: Component, spdx_id: str) -> dict[str, Any]:
     pkg: dict[str, Any] = {"SPDXID": spdx_id, "name": c.name}
     if c.version:
         pkg["versionInfo"] = c.version
-    pkg["downloadLocation"] = c.resolved[0] if c.resolved else (c.source_url or "NOASSERTION")
+    where = c.resolved[0] if c.resolved else c.source_url
+    pkg["downloadLocation"] = uri(where) if where else "NOASSERTION"
     pkg["filesAnalyzed"] = False
     sums = [
         {"algorithm": SPDX_ALG[h.alg], "checksumValue": h.value}
@@ -113,7 +117,7 @@ def document(
         "dataLicense": "CC0-1.0",
         "SPDXID": "SPDXRef-DOCUMENT",
         "name": root_name(inv),
-        "documentNamespace": f"https://spdx.org/spdxdocs/{TOOL_NAME}/{root_name(inv)}-{token}",
+        "documentNamespace": uri(f"https://spdx.org/spdxdocs/{TOOL_NAME}/{root_name(inv)}-{token}"),
         "creationInfo": {
             "created": _created(reproducible),
             "creators": [f"Tool: {TOOL_NAME}" + (f"-{tool_version}" if tool_version else "")],
@@ -127,4 +131,6 @@ def document(
 
 def render(inv: Inventory, reproducible: bool = False, tool_version: str | None = None) -> str:
     """SPDX 2.3 JSON text."""
-    return json.dumps(document(inv, reproducible, tool_version), ensure_ascii=False) + "\n"
+    return (
+        json_text(json.dumps(document(inv, reproducible, tool_version), ensure_ascii=False)) + "\n"
+    )

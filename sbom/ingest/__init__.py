@@ -9,12 +9,13 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from sbom import limits
 from sbom.errors import ParseError
 from sbom.ingest import cyclonedx_json, cyclonedx_xml, spdx_json, spdx_tagvalue
 from sbom.ingest.common import Parsed, name_from_purl
 from sbom.merge import merge
 from sbom.model import Inventory, ParseIssue, ParseResult, SourceFile
-from sbom.read import MAX_FILE_BYTES, decode
+from sbom.read import MAX_FILE_BYTES, decode, escapes_fixed, read_limited
 
 __all__ = ["FORMATS", "detect", "ingest", "ingest_file", "name_from_purl"]
 
@@ -60,21 +61,30 @@ def _root_element(text: str) -> int:
 
 def _parse(data: bytes, path: str) -> tuple[str, Parsed]:
     """Decode, detect and parse; never raises."""
-    fmt = "unknown"
+    fmt, limit = "unknown", limits.per_file()
     try:
         if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise ParseError("binary content, not an SBOM document")
-        text = decode(data, path)
+        text, escaped = escapes_fixed(decode(data, path), path)
         found = detect(text)
         if found is None:
             raise ParseError("not a CycloneDX (JSON/XML) or SPDX (JSON/tag-value) document")
         fmt = found
-        parsed = FORMATS[fmt](text, path)
+        with limits.counting(limit):
+            parsed = FORMATS[fmt](text, path)
+        if len(parsed.result.components) > limit:
+            raise ParseError(limits.over_file(len(parsed.result.components), limit))
+        if escaped is not None:
+            parsed = replace(
+                parsed, result=replace(parsed.result, issues=(*parsed.result.issues, escaped))
+            )
         # Name the format in every message, as the core reader names the parser.
         issues = tuple(replace(i, message=f"{fmt}: {i.message}") for i in parsed.result.issues)
         return fmt, replace(parsed, result=replace(parsed.result, issues=issues))
     except ParseError as exc:
         message, line = exc.message, exc.line
+    except limits.TooManyComponents:
+        message, line = limits.over_file(None, limit), None
     except RecursionError:
         message, line = "document nested too deeply", None
     except MemoryError:
@@ -106,17 +116,11 @@ def ingest_file(path: str, max_bytes: int = MAX_FILE_BYTES) -> Inventory:
     """Read and ingest one SBOM file within the core size limit; evidence names it by file name."""
     name = os.path.basename(path) or path
     try:
-        size = os.stat(path).st_size
-        if size > max_bytes:
-            message = f"file is {size} bytes, over the {max_bytes}-byte limit; skipped"
-            return Inventory(root=path, issues=(ParseIssue(path, None, message),))
-        with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+        data = read_limited(path, max_bytes)
+    except ParseError as exc:
+        return Inventory(root=path, issues=(ParseIssue(path, None, exc.message),))
     except OSError as exc:
         return Inventory(
             root=path, issues=(ParseIssue(path, None, f"cannot read: {exc.strerror or exc}"),)
         )
-    if len(data) > max_bytes:  # grew between stat and read
-        message = f"file is over the {max_bytes}-byte limit; skipped"
-        return Inventory(root=path, issues=(ParseIssue(path, None, message),))
     return ingest(data, name, root=path)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -14,9 +13,7 @@ from sbom.discover import _inside, skipped
 from sbom.merge import merge
 from sbom.model import Component, Inventory, ParseResult, Relationship
 from sbom.parser import Matcher, Parser
-from sbom.read import MAX_FILE_BYTES, parse_bytes
-
-GIT_TIMEOUT = 60.0
+from sbom.read import parse_bytes
 
 
 @dataclass(frozen=True)
@@ -113,10 +110,11 @@ def read_blobs(
 
     None when there is no baseline at all: outside git, or ``rev`` does not exist (a first
     commit); with ``strict`` (a revision the user named) that raises RevisionError instead.
-    One ``git cat-file --batch`` reads every file, with the hardened git of scanner.diff.gitrev:
-    nothing is checked out, and no hook, fsmonitor or lazy fetch can run.
+    A damaged object store always raises: a file must not pass for new because its old
+    version could not be read. Git runs hardened (scanner.diff.gitrev): nothing is checked
+    out, and no hook, fsmonitor or lazy fetch can run.
     """
-    from scanner.diff.gitrev import RevisionError, _command, _env, open_repository, resolve
+    from scanner.diff.gitrev import RevisionError, files_at, open_repository, resolve
 
     try:
         repo = open_repository(root)
@@ -125,37 +123,7 @@ def read_blobs(
         if strict:
             raise
         return None
-    # cat-file reads names one per line: a path with a newline has no baseline.
-    specs = {rel: f"{commit}:{repo.prefix}{rel}" for rel in rels if "\n" not in rel}
-    stdin = "".join(spec + "\n" for spec in specs.values()).encode("utf-8", "surrogateescape")
-    try:
-        done = subprocess.run(
-            _command(repo, "cat-file", "--batch"),
-            input=stdin,
-            capture_output=True,
-            timeout=GIT_TIMEOUT,
-            env=_env(),
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        if strict:
-            raise RevisionError(f"cannot run git: {exc}") from None
-        return None
-    blobs: dict[str, bytes | None] = dict.fromkeys(rels)
-    out, pos = done.stdout, 0
-    for rel in specs:
-        end = out.find(b"\n", pos)
-        if end < 0:
-            break
-        header = out[pos:end].decode("utf-8", "replace").split(" ")
-        pos = end + 1
-        if len(header) != 3 or not header[2].isdigit():
-            continue  # "<name> missing": the file is new since the baseline
-        size = int(header[2])
-        data, pos = out[pos : pos + size], pos + size + 1
-        if header[1] == "blob" and size <= MAX_FILE_BYTES:
-            blobs[rel] = data
-    return blobs
+    return files_at(repo, commit, rels)
 
 
 def _inventory_of(root: str, blobs: dict[str, bytes], parsers: tuple[Parser, ...]) -> Inventory:

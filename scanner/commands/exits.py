@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TextIO
 
 from sbom.model import Inventory
 from scanner.report.text import plain
@@ -104,9 +105,14 @@ def combine(findings: bool, unread: bool, allow_incomplete: bool) -> int:
 
 def write_text(path: str, text: str) -> str | None:
     """Write a report; why it failed (disk full, permissions changed) instead of a traceback."""
+    return write_with(path, lambda fh: fh.write(text))
+
+
+def write_with(path: str, write: Callable[[TextIO], object]) -> str | None:
+    """Write a report piece by piece (a huge one is never held whole); why it failed, if so."""
     try:
         with open(path, "w", encoding="utf-8", errors="surrogateescape") as fh:
-            fh.write(text)
+            write(fh)
     except OSError as exc:
         return f"{path}: cannot write: {exc.strerror or exc}"
     return None

@@ -39,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     """Inventory, select, enrich, print."""
     from sbom.build import inventory_from_tree
     from sbom.model import Inventory
+    from sbom.safe_text import json_text
     from scanner import config as configuration
     from scanner.enrich.context import open_context
     from scanner.enrich.run import enrich
@@ -89,7 +90,8 @@ def run(args: argparse.Namespace) -> int:
         "coverage": asdict(result.coverage),
         "components": [asdict(p) for p in result.provenance.values()],
     }
-    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    # Registry text may hold a lone surrogate: escaped, as in every JSON report.
+    text = json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 from scanner import __version__
 from scanner.commands import exits
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     import os
 
     from sbom.build import inventory_from_tree
-    from sbom.export import render
+    from sbom.export import cyclonedx_json, render
 
     if args.input:
         from sbom.ingest import ingest_file
@@ -81,13 +81,26 @@ def run(args: argparse.Namespace) -> int:
     code, line = exits.inventory_status(inventory, explicit_input=args.input)
     if code == exits.USAGE:
         return exits.fail(line or "input could not be read")
-    text = render(inventory, args.format, reproducible=args.reproducible, tool_version=__version__)
+    text = ""  # the SPDX text, for --check-minimum
+    if args.format == "cyclonedx-json":  # streamed: a huge inventory's SBOM is never whole
+
+        def write(out: TextIO) -> None:
+            cyclonedx_json.write(inventory, out, args.reproducible, __version__)
+
+    else:
+        text = render(
+            inventory, args.format, reproducible=args.reproducible, tool_version=__version__
+        )
+
+        def write(out: TextIO) -> None:
+            out.write(text)
+
     if args.output:
-        failed = exits.write_text(args.output, text)
+        failed = exits.write_with(args.output, write)
         if failed:
             return exits.fail(failed)
     else:
-        sys.stdout.write(text)
+        write(sys.stdout)
     from scanner.commands import options
 
     if args.check_minimum:
@@ -112,10 +125,9 @@ def _check_minimum(text: str, inventory: Any, args: argparse.Namespace) -> None:
 
     if args.format == "spdx-json":
         elements = minimum.check_spdx(json.loads(text))
-    elif args.format == "cyclonedx-json":
-        elements = minimum.check_cyclonedx(json.loads(text))
     else:  # the XML document says what the JSON one says
-        elements = minimum.check_cyclonedx(cyclonedx_json.document(inventory, args.reproducible))
+        doc = cyclonedx_json.document(inventory, args.reproducible, __version__)
+        elements = minimum.check_cyclonedx(doc)
     print("icts-scan: SBOM minimum elements (CISA 2025 draft):", file=sys.stderr)
     for line in minimum.report(elements):
         print(f"  {line}", file=sys.stderr)

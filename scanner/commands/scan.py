@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from scanner.commands import exits, options, store_options
 from scanner.commands.exits import EPILOG
@@ -260,7 +259,7 @@ def _write_reports(
         elif fmt == "sarif":
             text = sarif.render(result, waived=args.sarif_waived)
         elif fmt == "json" and path is not None:
-            failed = failed or _stream(path, result, json_report.write)
+            failed = failed or exits.write_with(path, lambda fh: json_report.write(result, fh))
             continue
         else:
             text = str(catalog.load(fmt).render(result))
@@ -269,17 +268,6 @@ def _write_reports(
         else:
             failed = failed or exits.write_text(path, text)
     return failed
-
-
-def _stream(
-    path: str, result: ScanResult, write: Callable[[ScanResult, TextIO], None]
-) -> str | None:
-    try:
-        with open(path, "w", encoding="utf-8", errors="surrogateescape") as fh:
-            write(result, fh)
-    except OSError as exc:
-        return f"{path}: cannot write: {exc.strerror or exc}"
-    return None
 
 
 def _stamp() -> str:

@@ -62,11 +62,12 @@ def write_sboms(
     from dataclasses import replace
 
     from sbom.export.fields import NS
+    from sbom.safe_text import json_text
     from scanner.enrich.model import Enriched
     from scanner.enrich.run import coverage
     from scanner.monorepo import projects
     from scanner.report import cyclonedx_json_report
-    from scanner.report.cyclonedx_enrich import escape_surrogates, serial_number
+    from scanner.report.cyclonedx_enrich import serial_number
 
     per = projects.split(result.inventory, tree.projects, tree.parts)
     # Over every project, not this shard's: a file name never depends on the sharding.
@@ -104,7 +105,7 @@ def write_sboms(
         )
         doc["serialNumber"] = serial_number(doc)
         file = stems[name] + ".cdx.json"
-        text = escape_surrogates(json.dumps(doc, ensure_ascii=False)) + "\n"
+        text = json_text(json.dumps(doc, ensure_ascii=False)) + "\n"
         with open(os.path.join(args.sbom_dir, file), "w", encoding="utf-8") as fh:
             fh.write(text)
         index.append(

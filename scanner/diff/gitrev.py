@@ -7,7 +7,7 @@ import hashlib
 import os
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sbom.build import default_parsers, one_record_per_use, plan
@@ -17,6 +17,7 @@ from sbom.model import Inventory, ParseIssue, ParseResult, SourceFile
 from sbom.parser import Matcher, Parser
 from sbom.read import MAX_FILE_BYTES, parse_bytes
 from scanner.enrich.git_history import GIT_CONFIG, GIT_ENV
+from scanner.report.text import plain
 
 # The same hardening as the git history source: the scanned repository's own config must never
 # run a program (fsmonitor, hooks) nor reach a remote (a partial clone's lazy fetch).
@@ -112,23 +113,39 @@ class _Entry:
     size: int
 
 
-def _tree(repo: Repository, commit: str) -> Iterator[_Entry]:
-    proc = _git(repo, "ls-tree", "-r", "-z", "-l", "--full-tree", commit)
+def _tree(repo: Repository, commit: str, paths: Sequence[str] = ()) -> Iterator[_Entry]:
+    """The blobs of ``commit`` under the scanned folder (only ``paths`` when given).
+
+    Fails closed: an entry git cannot size (its object is missing or damaged) or a path with
+    a ``..`` segment (a crafted tree; git fsck refuses them) stops the run, rather than
+    leaving a file out of the comparison.
+    """
+    where = [repo.prefix + p for p in paths]
+    # Literal pathspecs: a file name with "*" or ":(glob)" names that file, nothing else.
+    args = ["--literal-pathspecs", "ls-tree", "-r", "-z", "-l", "--full-tree", commit]
+    proc = _git(repo, *args, *(["--", *where] if paths else []))
     if proc.returncode != 0:
-        partial = b"promisor" in proc.stderr
-        hint = (
-            "; this partial clone lacks its objects: fetch the revision in full" if partial else ""
-        )
+        hint = "; this partial clone lacks its objects: fetch the revision in full"
+        hint = hint if b"promisor" in proc.stderr else ""
         raise RevisionError(f"cannot list {commit[:12]}: git: {_stderr(proc)}{hint}")
     for record in proc.stdout.split(b"\0"):
+        if not record:
+            continue
         meta, tab, raw = record.partition(b"\t")
         fields = meta.split()
-        # Submodules (type commit) have no content here; trees do not appear with -r.
-        if not tab or len(fields) != 4 or fields[1] != b"blob" or not fields[3].isdigit():
-            continue
         path = raw.decode("utf-8", "surrogateescape")
-        if not path.startswith(repo.prefix):
+        if not tab or len(fields) != 4:
+            raise RevisionError(f"git ls-tree of {commit[:12]} gave an unreadable line")
+        if any(part in ("", ".", "..") for part in path.split("/")):
+            raise RevisionError(f"the tree of {commit[:12]} names {plain(path)!r}: refused")
+        # Submodules (type commit) have no content here; trees do not appear with -r.
+        if fields[1] != b"blob" or not path.startswith(repo.prefix):
             continue
+        if not fields[3].isdigit():
+            raise RevisionError(
+                f"{plain(path)}: object {fields[2].decode()[:12]} of {commit[:12]} is missing "
+                "or damaged in this clone; fetch the revision again (git fsck says more)"
+            )
         size = int(fields[3])
         yield _Entry(path[len(repo.prefix) :], fields[0].decode(), fields[2].decode(), size)
 
@@ -176,6 +193,21 @@ def _blobs(repo: Repository, shas: list[str]) -> Iterator[tuple[str, bytes]]:
         proc.stdout.close()
 
 
+def files_at(
+    repo: Repository, commit: str, rels: Sequence[str], max_bytes: int = MAX_FILE_BYTES
+) -> dict[str, bytes | None]:
+    """Each file's bytes at ``commit``; None where it was not there, a link, or over the limit."""
+    wanted = set(rels)
+    by_sha: dict[str, list[str]] = {}
+    for entry in _tree(repo, commit, rels):
+        if entry.path in wanted and entry.mode != _LINK and entry.size <= max_bytes:
+            by_sha.setdefault(entry.sha, []).append(entry.path)
+    out: dict[str, bytes | None] = dict.fromkeys(rels)
+    for sha, data in _blobs(repo, list(by_sha)):
+        out.update(dict.fromkeys(by_sha[sha], data))
+    return out
+
+
 def inventory_at(
     repo: Repository,
     commit: str,
@@ -220,16 +252,3 @@ def inventory_at(
         issues,
         metadata={"revision": commit},
     )
-
-
-def files_at(
-    repo: Repository, commit: str, paths: tuple[str, ...], max_bytes: int = 1 << 20
-) -> dict[str, bytes]:
-    """The named files of the scanned folder at ``commit`` (absent, linked or oversized: left out)."""
-    entries = [
-        e
-        for e in _tree(repo, commit)
-        if e.path in paths and e.mode != _LINK and e.size <= max_bytes
-    ]
-    where = {e.sha: e.path for e in entries}
-    return {where[sha]: data for sha, data in _blobs(repo, list(where))}

@@ -57,7 +57,7 @@ def tree_lookups(cfg: Config, trust: bool) -> Config:
 
 
 def _at(repo: gitrev.Repository, commit: str, names: tuple[str, ...]) -> tuple[Config, str] | None:
-    found = gitrev.files_at(repo, commit, names)
+    found = gitrev.files_at(repo, commit, names, configuration.MAX_POLICY_BYTES)
     for name in names:
         data = found.get(name)
         if data is None:

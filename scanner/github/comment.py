@@ -1,4 +1,4 @@
-"""Sticky pull-request comment through the GitHub REST API, found again by a hidden marker."""
+"""Sticky pull-request comment through the GitHub REST API, found again by marker and author."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ from scanner.report.markdown import MARKER
 MAX_BODY = 65_536  # GitHub rejects longer comment bodies
 PER_PAGE = 100
 MAX_PAGES = 30  # 3,000 comments: a PR with more is not worth paging further
+# Who writes with the workflow's GITHUB_TOKEN (an installation token of the GitHub Actions
+# app; GET /user is refused to it). Its tokens start "ghs_" on github.com.
+ACTIONS_BOT = "github-actions[bot]"
 
 
 def _target(event_name: str, event: Mapping[str, Any]) -> tuple[str, int] | str:
@@ -69,7 +72,11 @@ def post_sticky(
         "X-GitHub-Api-Version": "2022-11-28",
     }
     with HttpClient(HttpSettings(retries=1, read_timeout=20.0)) as client:
-        existing = _find(client, f"{api}/repos/{repo}/issues/{number}/comments", headers)
+        login = _login(client, api, headers, token)
+        if isinstance(login, FetchError):
+            return [f"cannot tell whose token this is, so no PR comment: {login.reason}"]
+        url = f"{api}/repos/{repo}/issues/{number}/comments"
+        existing = _find(client, url, headers, login)
         if isinstance(existing, FetchError):
             return [f"cannot list PR comments: {existing.reason}"]
         if existing is None and not findings:
@@ -89,8 +96,30 @@ def post_sticky(
     return []
 
 
-def _find(client: HttpClient, url: str, headers: Mapping[str, str]) -> int | FetchError | None:
-    """The id of the first comment carrying the marker, None when there is none."""
+def _login(
+    client: HttpClient, api: str, headers: Mapping[str, str], token: str
+) -> str | FetchError:
+    """The account the token writes as: GET /user for a personal token, else the Actions bot."""
+    if token.startswith("ghs_"):
+        return ACTIONS_BOT
+    doc = client.get_json(f"{api}/user", source="github-api", headers=headers, use_cache=False)
+    if isinstance(doc, FetchError):
+        # An installation token without the prefix (older GitHub Enterprise Server).
+        return ACTIONS_BOT if doc.status == 403 else doc
+    login = doc.data.get("login") if isinstance(doc.data, dict) else None
+    if not isinstance(login, str) or not login:
+        return FetchError(f"{api}/user", "the answer names no login")
+    return login
+
+
+def _find(
+    client: HttpClient, url: str, headers: Mapping[str, str], login: str
+) -> int | FetchError | None:
+    """The id of the first comment with the marker that ``login`` wrote, None when there is none.
+
+    A marker alone proves nothing: anyone may paste it into a comment of their own, and
+    editing that comment would put our report under their name (or theirs under ours).
+    """
     for page in range(1, MAX_PAGES + 1):
         doc = client.get_json(
             f"{url}?per_page={PER_PAGE}&page={page}",
@@ -102,8 +131,19 @@ def _find(client: HttpClient, url: str, headers: Mapping[str, str]) -> int | Fet
             return doc
         comments = doc.data if isinstance(doc.data, list) else []
         for c in comments:
-            if isinstance(c, dict) and MARKER in str(c.get("body") or "") and c.get("id"):
+            if isinstance(c, dict) and _ours(c, login):
                 return int(c["id"])
         if len(comments) < PER_PAGE:
             return None
     return None
+
+
+def _ours(comment: Mapping[str, Any], login: str) -> bool:
+    author = comment.get("user")
+    who = author.get("login") if isinstance(author, dict) else None
+    return (
+        isinstance(who, str)
+        and who.casefold() == login.casefold()
+        and MARKER in str(comment.get("body") or "")
+        and isinstance(comment.get("id"), int)
+    )

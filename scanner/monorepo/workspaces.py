@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from fnmatch import fnmatchcase
 
 from sbom.errors import ParseError
 from sbom.loaders import load_json, load_toml, load_yaml
+from sbom.xmltags import simple_values
 
 # Files that can declare a workspace (members grouped under the declaring folder).
 WORKSPACE_FILES = frozenset(
@@ -16,8 +16,6 @@ WORKSPACE_FILES = frozenset(
 # A cheap test before decoding: most package.json and pom.xml files declare no workspace.
 _MARKERS = {"package.json": b'"workspaces"', "pom.xml": b"<modules", "Cargo.toml": b"workspace"}
 MAX_DECLARATION = 1 << 20
-_MODULE = re.compile(r"<module>\s*([^<]+?)\s*</module>")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 def members(relpath: str, data: bytes) -> tuple[str, ...]:
@@ -31,7 +29,7 @@ def members(relpath: str, data: bytes) -> tuple[str, ...]:
         if name == "go.work":
             return _go_work(text)
         if name == "pom.xml":
-            mods = _MODULE.findall(_COMMENT.sub("", text))
+            mods = list(simple_values(text, "module"))
             return tuple(posixpath.dirname(m) if m.endswith(".xml") else m for m in mods)
         if name == "package.json":
             found = load_json(text).get("workspaces")
@@ -68,16 +66,35 @@ def _go_work(text: str) -> tuple[str, ...]:
 
 
 def matches(pattern: str, path: str) -> bool:
-    """Folder glob: ``*`` stays within one segment, ``**`` spans any number."""
-    return _match(pattern.split("/") if pattern else [], path.split("/") if path else [])
+    """Folder glob: ``*`` stays within one segment, ``**`` spans any number.
+
+    The pattern runs as a set of positions over the path's segments, so the work is at most
+    segments x pattern segments (trying each way to split the path among the ``**`` was
+    exponential in their number).
+    """
+    pat = pattern.split("/") if pattern else []
+    # "**/**" is "**": collapsed, so that skipping them is one step.
+    pat = [p for i, p in enumerate(pat) if p != "**" or not i or pat[i - 1] != "**"]
+    states = _past_globstars(pat, {0})
+    for part in path.split("/") if path else []:
+        step = set()
+        for i in states:
+            if i < len(pat) and (pat[i] == "**" or fnmatchcase(part, pat[i])):
+                step.add(i if pat[i] == "**" else i + 1)
+        states = _past_globstars(pat, step)
+        if not states:
+            return False
+    return len(pat) in states
 
 
-def _match(pat: list[str], parts: list[str]) -> bool:
-    if not pat:
-        return not parts
-    if pat[0] == "**":
-        return any(_match(pat[1:], parts[i:]) for i in range(len(parts) + 1))
-    return bool(parts) and fnmatchcase(parts[0], pat[0]) and _match(pat[1:], parts[1:])
+def _past_globstars(pat: list[str], states: set[int]) -> set[int]:
+    """Each position, plus those reached by letting ``**`` match no segment at all."""
+    out = set(states)
+    for i in states:
+        while i < len(pat) and pat[i] == "**":
+            i += 1
+            out.add(i)
+    return out
 
 
 def under(folder: str, pattern: str) -> str:

@@ -16,7 +16,8 @@ SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 def fingerprint(finding: Finding) -> str:
     """Stable across versions and lockfile moves: check, package (no version), entity."""
-    return hashlib.sha256(finding.identity.encode()).hexdigest()[:16]
+    # surrogatepass: hostile text (a lone surrogate) still names one finding, never raises.
+    return hashlib.sha256(finding.identity.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def counts(result: ScanResult) -> dict[str, Any]:

@@ -23,7 +23,6 @@ MAX_VALUE = 1024
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 _EMAIL = re.compile(r"[^@\s<>\"',;()\[\]\\]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _URL = re.compile(r"https?://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _PERSON_KEY = re.compile(r"(?:[._](?:name|email))$")
 # Fixed namespace: the serial number is a pure function of the document's content.
 _SERIAL_NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://icts-scan.invalid/cyclonedx/serial")
@@ -220,11 +219,3 @@ def serial_number(doc: dict[str, Any]) -> str:
     body = {k: v for k, v in doc.items() if k != "serialNumber"}
     text = json.dumps(body, sort_keys=True, separators=(",", ":"))
     return uuid.uuid5(_SERIAL_NS, hashlib.sha256(text.encode()).hexdigest()).urn
-
-
-def escape_surrogates(json_text: str) -> str:
-    """JSON text UTF-8 can encode: a lone surrogate (hostile JSON input) as its ``\\u`` escape.
-
-    Surrogates only ever occur inside string literals, where the escape means the same.
-    """
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)

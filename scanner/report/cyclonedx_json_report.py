@@ -6,13 +6,13 @@ import json
 from typing import Any
 
 from sbom.export import cyclonedx_json
+from sbom.safe_text import json_text
 from scanner.pipeline import ScanResult
 from scanner.report.cyclonedx_enrich import (
     Extras,
     Party,
     component_extras,
     document_properties,
-    escape_surrogates,
     serial_number,
     timestamp,
 )
@@ -93,4 +93,4 @@ def document(result: ScanResult, extras: dict[str, Extras] | None = None) -> dic
 
 def render(result: ScanResult) -> str:
     """CycloneDX 1.6 JSON text."""
-    return escape_surrogates(json.dumps(document(result), indent=2, ensure_ascii=False)) + "\n"
+    return json_text(json.dumps(document(result), indent=2, ensure_ascii=False)) + "\n"

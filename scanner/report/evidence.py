@@ -7,11 +7,11 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from sbom.safe_text import show_surrogates
 from scanner.enrich.model import Fact
 from scanner.pipeline import ScanResult
 from scanner.report import cyclonedx_json_report
 from scanner.report.common import component_data, counts, fingerprint
-from scanner.report.cyclonedx_enrich import escape_surrogates
 
 NAME = "evidence"
 TITLE = "Evidence record for compliance files (15 CFR 791.106)"
@@ -38,7 +38,7 @@ def canonical(data: dict[str, Any]) -> bytes:
     is written as its ``\\u`` escape.
     """
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return escape_surrogates(text).encode("utf-8")
+    return show_surrogates(text).encode("utf-8")
 
 
 def digest(record: dict[str, Any]) -> str:

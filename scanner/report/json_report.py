@@ -9,6 +9,7 @@ from dataclasses import asdict, replace
 from typing import Any, TextIO
 
 from sbom.model import Component
+from sbom.safe_text import json_text
 from scanner.assess.model import Finding
 from scanner.pipeline import ScanResult
 from scanner.report.common import (
@@ -100,7 +101,7 @@ def document(result: ScanResult) -> dict[str, Any]:
 def write(result: ScanResult, out: TextIO) -> None:
     """The report written piece by piece: the same text as ``render``, without holding it."""
     for chunk in _chunks(_head(result), _lists(result)):
-        out.write(chunk)
+        out.write(json_text(chunk))
 
 
 def _chunks(head: dict[str, Any], lists: dict[str, Iterable[Any]]) -> Iterator[str]:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import unquote
 
+from sbom.safe_text import no_surrogates
 from scanner.assess.checks import CHECKS
 from scanner.assess.coverage import REASONS
 from scanner.assess.model import SEVERITY_RANK, Evidence, Finding
@@ -39,7 +40,7 @@ _MENTION = re.compile(r"(?<!\w)@(?=\w)|#(?=\d)")
 
 
 def _clean(text: str, limit: int) -> str:
-    text = " ".join(_CONTROL.sub(" ", text).split())
+    text = " ".join(_CONTROL.sub(" ", no_surrogates(text)).split())
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     return _MENTION.sub(lambda m: m.group(0) + "\u200b", text)
 
@@ -56,7 +57,7 @@ def esc(text: str, limit: int = 200) -> str:
 
 def size(text: str) -> int:
     """Length as GitHub counts it (JavaScript string length: UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _short(purl: str) -> str:

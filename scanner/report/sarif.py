@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from sbom.safe_text import json_text
 from scanner.assess.checks import CHECKS
 from scanner.assess.model import SEVERITY_RANK, CheckRecord, Finding
 from scanner.net.endpoints import PROJECT_URL
@@ -70,7 +71,9 @@ class _Unit:
 
     @property
     def key(self) -> str:
-        return hashlib.sha256(f"{self.check}|{self.path}|{self.cause}".encode()).hexdigest()[:16]
+        return hashlib.sha256(
+            f"{self.check}|{self.path}|{self.cause}".encode("utf-8", "surrogatepass")
+        ).hexdigest()[:16]
 
 
 def units(findings: list[Finding]) -> list[_Unit]:
@@ -269,7 +272,8 @@ def render(result: ScanResult, waived: str = "omit") -> str:
     """SARIF JSON text, within GitHub's result-count and upload-size limits."""
     limit = min(MAX_RESULTS, len(result.findings))
     while True:
-        text = json.dumps(document(result, limit, waived), indent=2, ensure_ascii=False) + "\n"
+        text = json_text(json.dumps(document(result, limit, waived), indent=2, ensure_ascii=False))
+        text += "\n"
         data = text.encode()
         # Raw text within the limit is within it gzipped too: compress only the large ones.
         if len(data) <= MAX_GZIP_BYTES:

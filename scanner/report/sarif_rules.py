@@ -7,6 +7,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from sbom.safe_text import no_surrogates
 from scanner.assess.model import TIER_RANK, TIER_SEVERITY, CheckRecord
 from scanner.pipeline import ScanResult
 
@@ -73,7 +74,7 @@ def message(text: str) -> dict[str, str]:
 
 def uri(path: str) -> dict[str, str]:
     """A location relative to the scanned root; ``..`` never leaves it (nor reaches the SARIF)."""
-    path = path.replace("\\", "/")
+    path = no_surrogates(path).replace("\\", "/")
     absolute = path.startswith("/")
     parts = [p for p in posixpath.normpath("/" + path).split("/") if p not in ("", ".", "..")]
     clean = "/".join(parts) or "."

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from sbom.lines import LineIndex
+from sbom.xmltags import start_tags
 
-# Comments and CDATA are matched first so that a tag written inside them is not counted.
-_TAGS = re.compile(
-    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<(PackageReference|PackageVersion|GlobalPackageReference|package)[\s/>]",
-    re.DOTALL,
-)
+# The elements whose lines are asked for; a tag inside a comment or CDATA is not counted.
+_TAGS = frozenset({"PackageReference", "PackageVersion", "GlobalPackageReference", "package"})
 
 
 def local(tag: str) -> str:
@@ -25,9 +22,9 @@ class TagLines:
     def __init__(self, text: str) -> None:
         index = LineIndex(text)
         found: dict[str, list[int]] = {}
-        for m in _TAGS.finditer(text):
-            if m.group(1):
-                found.setdefault(m.group(1), []).append(index.line_of(m.start()))
+        for at, name in start_tags(text):
+            if name in _TAGS:
+                found.setdefault(name, []).append(index.line_of(at))
         self._lines: dict[str, Iterator[int]] = {tag: iter(lines) for tag, lines in found.items()}
 
     def next(self, tag: str) -> int | None:

@@ -15,7 +15,9 @@ SUPERSEDED_BY: tuple[str, ...] = ()
 
 # git-config syntax: [section "subsection"] headers and key = value lines.
 _SECTION = re.compile(r'^\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\\n]|\\.)*)")?\s*\]\s*(?:[#;].*)?$')
-_KEY = re.compile(r"^\s*([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*?))?\s*$")
+# The value is taken whole and stripped afterwards: a lazy value before "\s*$" is quadratic
+# on a long run of blanks.
+_KEY = re.compile(r"^\s*([A-Za-z][A-Za-z0-9-]*)\s*(?:=(.*))?$")
 
 
 def parse(text: str, path: str) -> ParseResult:
@@ -32,9 +34,14 @@ def parse(text: str, path: str) -> ParseResult:
     n = 0
     while n < len(lines):
         raw, n = lines[n], n + 1
-        # A backslash at the end of a line continues the value on the next one.
-        while raw.endswith("\\") and n < len(lines):
-            raw, n = raw[:-1] + lines[n], n + 1
+        # A backslash at the end of a line continues the value on the next one (joined once:
+        # adding line by line copies the growing value each time).
+        pieces = [raw]
+        while pieces[-1].endswith("\\") and n < len(lines):
+            pieces[-1] = pieces[-1][:-1]
+            pieces.append(lines[n])
+            n += 1
+        raw = "".join(pieces)
         stripped = raw.strip()
         if not stripped or stripped[0] in "#;":
             continue

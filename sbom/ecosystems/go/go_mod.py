@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sbom import purl
 from sbom.errors import ParseError
-from sbom.merge import merge_component
+from sbom.merge import merge_sightings
 from sbom.model import Component, Location, ParseIssue, ParseResult, Relationship, SourceKind
 
 NAME = "golang/go-mod"
@@ -113,7 +113,7 @@ def parse(text: str, path: str) -> ParseResult:
             to = args[arrow + 1 :]
             replaces[(args[0], old_version)] = (to[0], to[1] if len(to) == 2 else None, line)
 
-    comps: dict[str, Component] = {}
+    sightings: list[Component] = []
     for module, version, indirect, line in requires:
         if (module, version) in excludes:
             # Go skips an excluded requirement and picks the next higher version, which
@@ -154,9 +154,9 @@ def parse(text: str, path: str) -> ParseResult:
             source_url=url,
             locations=locations,
         )
-        seen = comps.get(comp.purl)
         # Several old paths may be replaced by one module (kubeedge: Sirupsen/sirupsen logrus).
-        comps[comp.purl] = comp if seen is None else merge_component(seen, comp)
+        sightings.append(comp)
+    comps = merge_sightings(sightings)
     edges = tuple(Relationship("", ref) for ref, c in sorted(comps.items()) if c.direct)
     return ParseResult(
         tuple(comps.values()), edges, tuple(issues), complete_set=prunes_graph(go_version)

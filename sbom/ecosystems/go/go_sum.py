@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sbom import hashes, purl
 from sbom.errors import ParseError
+from sbom.lines import iter_lines
 from sbom.model import Component, Location, ParseIssue, ParseResult
 
 NAME = "golang/go-sum"
@@ -29,7 +30,7 @@ def parse(text: str, path: str) -> ParseResult:
     comps: dict[tuple[str, str], Component] = {}
     issues: list[ParseIssue] = []
     good = 0
-    for n, line in enumerate(text.splitlines(), 1):
+    for n, line in enumerate(iter_lines(text), 1):
         fields = line.split()
         if not fields:
             continue

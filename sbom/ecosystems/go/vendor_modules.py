@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sbom import purl
 from sbom.ecosystems.go.go_mod import is_local_path
 from sbom.errors import ParseError
-from sbom.merge import merge_component
+from sbom.merge import merge_sightings
 from sbom.model import Component, Location, ParseIssue, ParseResult, SourceKind
 
 NAME = "golang/vendor-modules"
@@ -76,7 +76,7 @@ def parse(text: str, path: str) -> ParseResult:
     if not heads and issues:
         raise ParseError("not a vendor/modules.txt: no '# module version' line", issues[0].line)
 
-    comps: dict[str, Component] = {}
+    sightings: list[Component] = []
     for head in heads:
         # Headers nothing follows (or without an old version) are go.mod replacements that
         # Go records at the end so it can check the vendor tree; they are not modules.
@@ -96,6 +96,6 @@ def parse(text: str, path: str) -> ParseResult:
             source_url=head.url,
             locations=(Location(path, head.line),),
         )
-        seen = comps.get(comp.purl)
-        comps[comp.purl] = comp if seen is None else merge_component(seen, comp)
+        sightings.append(comp)
+    comps = merge_sightings(sightings)
     return ParseResult(tuple(comps.values()), (), tuple(issues))

@@ -9,7 +9,7 @@ from sbom import purl
 from sbom.ecosystems.java._xml import element_lines, local
 from sbom.errors import ParseError
 from sbom.loaders import parse_xml
-from sbom.merge import merge_component
+from sbom.merge import merge_sightings
 from sbom.model import Component, Location, ParseIssue, ParseResult, Relationship, Scope
 
 NAME = "maven/pom"
@@ -140,7 +140,7 @@ def parse(text: str, path: str) -> ParseResult:
     entries += [(e, None, True, repos) for e in root.iterfind(managed_path)]
 
     own = (props.get("project.groupId"), _interpolate(props.get("project.version", ""), props))
-    comps: dict[str, Component] = {}
+    sightings: list[Component] = []
     issues: list[ParseIssue] = []
     unresolved: dict[str, int | None] = {}
     for elem, direct, capped, registries in entries:
@@ -176,8 +176,8 @@ def parse(text: str, path: str) -> ParseResult:
             requirement=requirement,
             locations=(Location(path, line),),
         )
-        seen = comps.get(comp.purl)
-        comps[comp.purl] = comp if seen is None else merge_component(seen, comp)
+        sightings.append(comp)
+    comps = merge_sightings(sightings)
     if unresolved:
         names = ", ".join("${" + n + "}" for n in sorted(unresolved))
         first = min((n for n in unresolved.values() if n), default=None)

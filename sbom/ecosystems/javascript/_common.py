@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from sbom import hashes, purl
 from sbom.licenses import declared
-from sbom.merge import merge_component
+from sbom.merge import merge_sightings
 from sbom.model import Component, Location, ParseIssue, ParseResult, Relationship, Scope, SourceKind
 
 # Scope ranks as the traversals use them (lower wins, as in sbom.model.SCOPE_RANK).
@@ -123,19 +123,12 @@ def build(
     Edges are (source, target) purl pairs, "" for the project root; sorting plain tuples is
     much faster than sorting Relationship objects.
     """
-    by_purl: dict[str, Component] = {}
-    for comp in comps:
-        seen = by_purl.get(comp.purl)
-        if seen is None:
-            by_purl[comp.purl] = comp
-            continue
-        # Same file: a sighting without a line adds nothing, and merge_component cannot sort
-        # Location(path, None) against Location(path, 12).
-        if comp.locations[0].line is None:
-            comp = replace(comp, locations=seen.locations)
-        elif any(loc.line is None for loc in seen.locations):
-            seen = replace(seen, locations=comp.locations)
-        by_purl[comp.purl] = merge_component(seen, comp)
+    by_purl = merge_sightings(comps)
+    for ref, comp in by_purl.items():
+        # Same file: a sighting without a line adds nothing where another has one.
+        lines = tuple(loc for loc in comp.locations if loc.line is not None)
+        if lines and len(lines) < len(comp.locations):
+            by_purl[ref] = replace(comp, locations=lines)
     rels = sorted({e for e in edges if e[1] in by_purl and (not e[0] or e[0] in by_purl)})
     return ParseResult(
         tuple(by_purl.values()), tuple(Relationship(s, t) for s, t in rels), tuple(issues)

@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from sbom import hashes
+from sbom import hashes, limits
 from sbom.ecosystems.javascript._common import (
     build,
     classify,
@@ -17,6 +17,7 @@ from sbom.ecosystems.javascript._common import (
     valid_name,
 )
 from sbom.errors import ParseError
+from sbom.lines import iter_lines
 from sbom.model import Component, ParseIssue, ParseResult, SourceKind
 
 NAME = "npm/yarn-lock"
@@ -104,7 +105,7 @@ def _read(
     issues: list[ParseIssue] = []
     fields: dict[str, Any] | None = None  # None while skipping a broken entry
     block: dict[str, Any] | None = None
-    for n, raw in enumerate(text.split("\n"), 1):
+    for n, raw in enumerate(iter_lines(text, newline_only=True), 1):
         line = raw.rstrip("\r")
         body = line.lstrip(" ")
         if not body or body[0] == "#":
@@ -118,6 +119,7 @@ def _read(
                     )
                 fields = {}
                 entries.append((n, _descriptors(line[:-1], n), fields))
+                limits.built()  # a component to be: a huge file stops here
                 continue
             if fields is None:
                 continue

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from sbom import hashes, purl
-from sbom.merge import merge_component
+from sbom.merge import merge_sightings
 from sbom.model import SCOPE_RANK, Component, Hash, Location, Relationship, Scope, SourceKind
 
 if TYPE_CHECKING:
@@ -185,11 +185,7 @@ def component(
 
 def dedupe(comps: Iterable[Component]) -> tuple[Component, ...]:
     """One component per purl (pdm lists a package again for each extra, pip files repeat)."""
-    by_purl: dict[str, Component] = {}
-    for comp in comps:
-        seen = by_purl.get(comp.purl)
-        by_purl[comp.purl] = comp if seen is None else merge_component(seen, comp)
-    return tuple(by_purl.values())
+    return tuple(merge_sightings(comps).values())
 
 
 def version_matches(version: str | None, spec: str) -> bool:

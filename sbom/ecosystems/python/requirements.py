@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from sbom import purl
+from sbom import limits, purl
 from sbom.ecosystems.python._common import (
     VCS_PREFIXES,
     dedupe,
@@ -17,6 +18,7 @@ from sbom.ecosystems.python._common import (
     sort_edges,
     url_source,
 )
+from sbom.lines import iter_lines
 from sbom.model import Component, Hash, Location, ParseIssue, ParseResult, Relationship
 
 NAME = "pypi/requirements"
@@ -38,12 +40,11 @@ _VALUE_OPTS = _INDEX_OPTS | {
 MAX_ISSUES = 20
 
 
-def _logical_lines(text: str) -> list[tuple[int, str, str]]:
+def _logical_lines(text: str) -> Iterator[tuple[int, str, str]]:
     """(first line number, code without comment, comment text) with backslash continuations joined."""
-    out: list[tuple[int, str, str]] = []
     buf: list[str] = []
     start = 0
-    for n, raw in enumerate(text.splitlines(), 1):
+    for n, raw in enumerate(iter_lines(text), 1):
         if raw.endswith("\\") and not raw.lstrip().startswith("#"):
             if not buf:
                 start = n
@@ -56,12 +57,11 @@ def _logical_lines(text: str) -> list[tuple[int, str, str]]:
             line, start = raw, n
         m = _COMMENT.search(line) if "#" in line else None
         if m:
-            out.append((start, line[: m.start()].strip(), m.group(0).strip()[1:]))
+            yield start, line[: m.start()].strip(), m.group(0).strip()[1:]
         else:
-            out.append((start, line.strip(), ""))
+            yield start, line.strip(), ""
     if buf:
-        out.append((start, " ".join(buf).strip(), ""))
-    return out
+        yield start, " ".join(buf).strip(), ""
 
 
 def _options(tokens: list[str]) -> list[tuple[str, str]]:
@@ -176,6 +176,7 @@ def parse(text: str, path: str) -> ParseResult:
             # pip-compile --annotation-style=line puts the note on the requirement's own line.
             inline = _via(note[4:]) if note.startswith("via ") else []
             reqs.append(_Req(*entry, line, tuple(digests), inline))
+            limits.built()  # a component to be: a huge file stops here, not after the loop
     if failed > MAX_ISSUES:
         message = f"{NAME}: {failed - MAX_ISSUES} more unreadable lines"
         issues.append(ParseIssue(path, None, message))

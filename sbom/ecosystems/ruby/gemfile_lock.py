@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sbom import hashes, purl
+from sbom import hashes, limits, purl
 from sbom.errors import ParseError
+from sbom.lines import iter_lines
 from sbom.model import (
     Component,
     Hash,
@@ -48,7 +49,7 @@ def parse(text: str, path: str) -> ParseResult:
     direct: set[str] | None = None
     sums: dict[str, tuple[Hash, ...]] = {}
     issues: list[ParseIssue] = []
-    for n, raw in enumerate(text.splitlines(), 1):
+    for n, raw in enumerate(iter_lines(text), 1):
         line = raw.rstrip()
         if not line:
             continue
@@ -70,6 +71,7 @@ def parse(text: str, path: str) -> ParseResult:
                     issues.append(ParseIssue(path, n, f"unreadable spec line {body!r}"))
                 else:
                     specs.append(spec)
+                    limits.built()  # a component to be: a huge file stops here
             elif indent == 6 and specs and specs[-1].source is source:
                 specs[-1].deps.append(body.split(" ", 1)[0])
         elif section == "DEPENDENCIES" and direct is not None and indent == 2:
