@@ -7,6 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from scanner.text import echo
 from scanner.version import VersionAction
 
 # Subcommands, each a module in scanner/commands with register(subparsers) and run(args).
@@ -73,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sbom import limits
 
     if problem := limits.problem():  # a limit the operator mistyped is not silently the default
-        print(f"icts-scan: error: {problem}", file=sys.stderr)
+        echo(f"icts-scan: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     try:
         return int(args.run(args))

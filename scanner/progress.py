@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Literal, TextIO
 
+from scanner.text import plain
+
 Mode = Literal["off", "live", "lines"]
 
 # A live line is redrawn at most this often; in logs a long stage says how far it got at
@@ -62,7 +64,7 @@ class Progress:
     def stage(self, name: str, unit: str = "") -> None:
         """Begin a stage (``unit`` names what ``advance`` counts: files, lookups)."""
         with self._lock:
-            self._stage, self._unit = name, unit
+            self._stage, self._unit = plain(name), plain(unit)
             self._stage_start = self._clock()
             self._last = float("-inf")
             if self.mode == "live":
@@ -96,7 +98,7 @@ class Progress:
         with self._lock:
             now = self._clock()
             took = now - self._stage_start
-            text = f"{self._name()}" + (f": {detail}" if detail else "") + f" ({took:.1f}s)"
+            text = f"{self._name()}" + (f": {plain(detail)}" if detail else "") + f" ({took:.1f}s)"
             self._line(text)
 
     def finish(self, detail: str = "") -> None:
@@ -105,7 +107,7 @@ class Progress:
             return
         with self._lock:
             total = self._clock() - self._start
-            self._line("done" + (f": {detail}" if detail else "") + f" in {total:.1f}s")
+            self._line("done" + (f": {plain(detail)}" if detail else "") + f" in {total:.1f}s")
 
     def clear(self) -> None:
         """Erase a live line (before an error message takes its place)."""

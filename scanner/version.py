@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from scanner import __version__
+from scanner.text import echo
 
 
 def feeds_version() -> str:
@@ -39,5 +40,5 @@ class VersionAction(argparse.Action):
         values: str | Sequence[Any] | None,
         option_string: str | None = None,
     ) -> None:
-        print(version_text())
+        echo(version_text())
         parser.exit()

@@ -12,7 +12,7 @@ from tests.conftest import REPO
 # package of a lower layer; never one of its own layer or above.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("sbom", "feeds"),
-    ("scanner",),
+    ("scanner", "scanner.text"),
     ("scanner.version", "scanner.net"),
     ("scanner.config", "scanner.enrich", "scanner.monorepo"),
     ("scanner.assess", "scanner.curation"),

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from scanner.text import echo
+
 
 def register(sub: Any) -> None:
     """Add the ``cache`` subcommand."""
@@ -35,19 +37,19 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.action == "clear":
             removed = cache.clear(args.source, negative=args.negative)
-            print(f"removed {removed} entries from {cache.path}")
+            echo(f"removed {removed} entries from {cache.path}")
             return 0
         info = cache.info()
-        print(f"path: {info.path}")
-        print(f"entries: {info.entries} ({info.negative} of them 'not found')")
-        print(f"size: {info.size_bytes} bytes")
+        echo(f"path: {info.path}")
+        echo(f"entries: {info.entries} ({info.negative} of them 'not found')")
+        echo(f"size: {info.size_bytes} bytes")
         for source, count in sorted(info.by_source.items()):
-            print(f"  {source}: {count}")
+            echo(f"  {source}: {count}")
         if info.oldest:
-            print(f"oldest: {info.oldest}\nnewest: {info.newest}")
+            echo(f"oldest: {info.oldest}", f"newest: {info.newest}")
         return 0
     except OSError as exc:
-        print(f"icts-scan: error: {cache.path}: {exc}", file=sys.stderr)
+        echo(f"icts-scan: error: {cache.path}: {exc}", file=sys.stderr)
         return 2
     finally:
         cache.close()

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from scanner.commands import exits, options
+from scanner.text import document
 
 
 def register(sub: Any) -> None:
@@ -110,9 +111,10 @@ def run(args: argparse.Namespace) -> int:
     )
     failed = None
     for fmt, path in targets:
-        text = render(fmt, result, color=path is None and use_color(sys.stdout.isatty()))
+        color = path is None and use_color(sys.stdout.isatty())
+        text = render(fmt, result, color=color)
         if path is None:
-            sys.stdout.write(text)
+            document(text, colors=color)
         else:
             failed = failed or exits.write_text(path, text)
     options.print_issues(result.head_scan.inventory.issues)

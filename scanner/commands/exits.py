@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from sbom.model import Inventory
-from scanner.report.text import plain
+from scanner.text import echo, plain
 
 OK = 0
 """Nothing at or above --fail-on, every input read."""
@@ -35,7 +35,7 @@ EPILOG = "exit status:\n" + "\n".join(f"  {code}  {text}" for code, text in TABL
 
 def say(message: str, kind: str = "error") -> None:
     """One plain line on stderr: ``icts-scan: error: …`` (input is neutralised first)."""
-    print(f"icts-scan: {kind}: {plain(message, 2000)}", file=sys.stderr)
+    echo(f"icts-scan: {kind}: {plain(message, 2000)}", file=sys.stderr)
 
 
 def fail(message: str, code: int = USAGE) -> int:

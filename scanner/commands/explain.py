@@ -8,7 +8,7 @@ import textwrap
 from typing import Any
 
 from scanner.commands import exits
-from scanner.report.text import plain
+from scanner.text import document, echo, plain
 
 _WRAP = textwrap.TextWrapper(width=88, initial_indent="  ", subsequent_indent="  ")
 
@@ -42,17 +42,17 @@ def run(args: argparse.Namespace) -> int:
     if args.finding:
         return _finding(args.finding, args.report)
     if args.check == "severity":
-        print(table_markdown())
+        document(table_markdown())
         return exits.OK
     if not args.check:
         for record in records.values():
-            print(f"{record.id:14} {record.title}")
-        print(f"{'severity':14} The severity table: evidence kind x identifier scope")
+            echo(f"{record.id:14} {record.title}")
+        echo(f"{'severity':14} The severity table: evidence kind x identifier scope")
         return exits.OK
     if args.check not in records:
         return exits.fail(f"unknown check {args.check!r} (known: {', '.join(records)}, severity)")
     record = records[args.check]
-    print(f"{record.id}: {record.title}")
+    echo(f"{record.id}: {record.title}")
     for label, text in (
         ("Question", record.question),
         ("Outcome", f"{record.outcome} (evidence tiers: {', '.join(record.tiers)})"),
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         ("Never", record.never),
         ("Remediation", record.remediation),
     ):
-        print(f"\n{label}:\n" + _WRAP.fill(text))
+        echo("", f"{label}:", *_WRAP.wrap(text))
     return exits.OK
 
 
@@ -83,16 +83,14 @@ def _finding(fid: str, report: str) -> int:
         return exits.fail(f"no finding or group {fid!r} in {report}")
     f = chosen[0]
     row = BY_BASIS.get(str(f.get("basis", "")))
-    print(
-        plain(
-            f"{f.get('id')}: {f.get('severity', '').upper()} {f.get('check')} · {f.get('purl') or f.get('group')}"
-        )
+    echo(
+        f"{f.get('id')}: {f.get('severity', '').upper()} {f.get('check')} · {f.get('purl') or f.get('group')}"
     )
-    print(f"\nReason:\n{_WRAP.fill(plain(f.get('reason', '')))}")
+    echo("", "Reason:", *_WRAP.wrap(plain(f.get("reason", ""))))
     if row is not None:
-        print("\nSeverity table row (icts-scan explain severity):")
-        print(
-            _WRAP.fill(
+        echo("", "Severity table row (icts-scan explain severity):")
+        echo(
+            *_WRAP.wrap(
                 f"{row.evidence} — identifier scope {row.scope} — allows {row.severity}: {row.why}."
             )
         )
@@ -102,27 +100,28 @@ def _finding(fid: str, report: str) -> int:
             if isinstance(e, dict)
         )
         if unverified:
-            print(
-                _WRAP.fill(
+            echo(
+                *_WRAP.wrap(
                     f"The identifier is unverified in the knowledge base: one step lower ({lower(row.tier)})."
                 )
             )
         if f.get("check") == "collaboration":
-            print(
-                _WRAP.fill(
+            echo(
+                *_WRAP.wrap(
                     "A collaboration link is one step weaker than the same evidence of control."
                 )
             )
     elif f.get("check") == "supply-path":
-        print(
-            "\nSeverity: a mirror run by a linked entity is medium; one only located in an adversary jurisdiction is low."
+        echo(
+            "",
+            "Severity: a mirror run by a linked entity is medium; one only located in an adversary jurisdiction is low.",
         )
     for note in f.get("notes", []):
-        print(f"\nNote:\n{_WRAP.fill(plain(note))}")
-    print("\nEvidence:")
+        echo("", "Note:", *_WRAP.wrap(plain(note)))
+    echo("", "Evidence:")
     for e in f.get("evidence", []):
         if isinstance(e, dict):
-            print(
+            echo(
                 plain(
                     f"  {e.get('kind')}: {e.get('field')} = {e.get('value')} ({e.get('source')}, {e.get('strength')})",
                     300,

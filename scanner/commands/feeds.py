@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from scanner.text import echo
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
@@ -94,7 +96,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def err(message: str) -> None:
-    print(f"icts-scan: {message}", file=sys.stderr)
+    echo(f"icts-scan: {message}", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -128,9 +130,9 @@ def _verify(args: argparse.Namespace) -> int:
 
     feedset, problems = feeds.inspect(args.data_dir, check_digests=not args.rehash)
     for problem in problems:
-        print(f"error: {problem}")
+        echo(f"error: {problem}")
     if problems:
-        print(f"{len(problems)} problem(s)")
+        echo(f"{len(problems)} problem(s)")
         return EXIT_PROBLEMS
     assert feedset is not None
     if args.rehash:
@@ -138,9 +140,9 @@ def _verify(args: argparse.Namespace) -> int:
         raw = read(root)
         doc = manifest.write_manifest(root, raw.digests, as_of(raw.docs))
         feedset = feeds.load(root)
-        print(f"rewrote {root / manifest.MANIFEST} ({len(doc['files'])} files)")
+        echo(f"rewrote {root / manifest.MANIFEST} ({len(doc['files'])} files)")
     n_neg = sum(1 for e in feedset.entities.values() if e.negative_control)
-    print(
+    echo(
         f"ok: {len(feedset.entities) - n_neg} entities, {n_neg} negative controls, "
         f"{len(feedset.sources)} sources; feed version {feedset.version.label}"
     )
@@ -178,7 +180,7 @@ def _update(args: argparse.Namespace) -> int:
     except (CslFormatError, FeedError) as exc:
         err(f"CSL update rejected, previous snapshot kept: {exc}")
         return EXIT_PROBLEMS
-    print(
+    echo(
         f"wrote {result.path}: {result.records} parties in profile jurisdictions (of {result.raw_records} raw records), sha256 {result.sha256}"
     )
     return EXIT_OK

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.commands.feeds import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, err, load
+from scanner.text import echo
 
 
 def register(fs: Any) -> None:
@@ -83,15 +84,15 @@ def propose(args: argparse.Namespace) -> int:
     atomic_write(out.resolve(), dumps(doc))
     by = doc["proposed_by"]
     idents = doc["entities"][0]["identifiers"]
-    print(
+    echo(
         f"wrote {out}: {len(idents)} identifier(s) proposed, {len(doc['not_added'])} not added, "
         f"{len(by['skipped'])} already known or rejected; {by['repositories_listed']} repositories ({by['forks_skipped']} forks skipped), "
         f"{by['manifests_read']} manifests"
     )
     for ident in idents:
-        print(f"  {ident['kind']}:{ident['value']}  ({len(ident['src'])} source(s))")
+        echo(f"  {ident['kind']}:{ident['value']}  ({len(ident['src'])} source(s))")
     for problem in by["problems"]:
-        print(f"incomplete: {problem}", file=sys.stderr)
+        echo(f"incomplete: {problem}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -118,19 +119,19 @@ def accept(args: argparse.Namespace) -> int:
             ("not selected", outcome.left_out),
         ):  # fmt: skip
             for eid, kind, value in rows:
-                print(f"{title}: {eid + ' ' if eid else ''}{kind}:{value}")
+                echo(f"{title}: {eid + ' ' if eid else ''}{kind}:{value}")
         for eid in outcome.new_entities:
-            print(f"new entity: {eid}")
+            echo(f"new entity: {eid}")
     for problem in result.problems:
-        print(f"error: {problem}")
+        echo(f"error: {problem}")
     if result.problems:
-        print(f"{len(result.problems)} problem(s); nothing written")
+        echo(f"{len(result.problems)} problem(s); nothing written")
         return EXIT_PROBLEMS
     if args.dry_run:
-        print("dry run: the merged data passes every check; nothing written")
+        echo("dry run: the merged data passes every check; nothing written")
         return EXIT_OK
     import feeds
 
     version = feeds.load(root).version.label
-    print(f"wrote {', '.join(result.written)} in {root}; feed version {version}")
+    echo(f"wrote {', '.join(result.written)} in {root}; feed version {version}")
     return EXIT_OK

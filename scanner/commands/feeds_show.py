@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
+from sbom.safe_text import json_text
 from scanner.commands.feeds import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, err, load
+from scanner.text import document, echo
 
 
 def _names(e: Any) -> list[dict[str, Any]]:
@@ -86,13 +87,8 @@ def list_(args: argparse.Namespace) -> int:
     ]
     if args.format == "json":
         records = [_entity_record(fs, e, args.profile) for e in chosen]
-        json.dump(
-            {"feed_version": fs.version.label, "entities": records},
-            sys.stdout,
-            ensure_ascii=False,
-            indent=2,
-        )
-        sys.stdout.write("\n")
+        doc = {"feed_version": fs.version.label, "entities": records}
+        document(json_text(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n")
         return EXIT_OK
     for e in chosen:
         r = fs.resolve(e.id, args.profile)
@@ -102,7 +98,7 @@ def list_(args: argparse.Namespace) -> int:
             else f"{r.link} {r.jurisdiction}" + ("" if r.via == e.id else f" via {r.via}")
         )
         parents = " > ".join(s.entity.id for s in r.chain[1:])
-        print(
+        echo(
             f"{e.id}\t{e.name}\t{e.jurisdiction.value}\t{link}"
             + (f"\tparents: {parents}" if parents else "")
         )
@@ -117,7 +113,7 @@ def show(args: argparse.Namespace) -> int:
     if key in fs.entities:
         record = _entity_record(fs, fs.entities[key], args.profile)
         if args.format == "json":
-            print(json.dumps(record, ensure_ascii=False, indent=2))
+            document(json_text(json.dumps(record, ensure_ascii=False, indent=2)) + "\n")
         else:
             _print_entity(fs, key, args.profile)
         return EXIT_OK
@@ -130,7 +126,7 @@ def show(args: argparse.Namespace) -> int:
         fs.email_providers,
     ):
         if key in table:
-            print(json.dumps(_plain(table[key]), ensure_ascii=False, indent=2))
+            document(json_text(json.dumps(_plain(table[key]), ensure_ascii=False, indent=2)) + "\n")
             return EXIT_OK
     err(f"no entity or record with id {key!r} (see `icts-scan feeds list`)")
     return EXIT_USAGE
@@ -158,38 +154,38 @@ def _print_entity(fs: Any, eid: str, profile: str | None) -> None:
         flag = "" if fact.verified else " [unverified]"
         return f"  ({', '.join(fact.src)}){flag}"
 
-    print(f"{e.id}: {e.name}  [{e.kind}]" + ("  NEGATIVE CONTROL" if e.negative_control else ""))
+    echo(f"{e.id}: {e.name}  [{e.kind}]" + ("  NEGATIVE CONTROL" if e.negative_control else ""))
     for n in e.names:
-        print(f"  name ({n.type}{', ' + n.lang if n.lang else ''}): {n.value}{src(n)}")
-    print(f"  jurisdiction: {e.jurisdiction.value} ({e.jurisdiction.basis}){src(e.jurisdiction)}")
+        echo(f"  name ({n.type}{', ' + n.lang if n.lang else ''}): {n.value}{src(n)}")
+    echo(f"  jurisdiction: {e.jurisdiction.value} ({e.jurisdiction.basis}){src(e.jurisdiction)}")
     for step in r.chain[1:]:
-        print(f"  parent: {step.entity.id} ({step.entity.name}, {step.jurisdiction})")
+        echo(f"  parent: {step.entity.id} ({step.entity.name}, {step.jurisdiction})")
     if e.parent:
-        print(f"  relation to parent: {e.parent.relation}{src(e.parent)}")
+        echo(f"  relation to parent: {e.parent.relation}{src(e.parent)}")
     if r.link:
-        print(
+        echo(
             f"  linked under {r.profile}: {r.link}, {r.jurisdiction} via {r.via}"
             + ("" if r.verified else " [unverified path]")
         )
     elif not e.negative_control:
-        print(f"  not linked under {r.profile}")
+        echo(f"  not linked under {r.profile}")
     for owner, li in r.listings:
         when = f" from {li.valid_from}" if li.valid_from else ""
         when += f" until {li.valid_to}" if li.valid_to else ""
-        print(
+        echo(
             f"  listing: {li.list} {li.status}{when}"
             + (f" (on {owner})" if owner != eid else "")
             + src(li)
         )
     for p in r.prohibitions:
-        print(f"  PROHIBITION: {p.title} ({p.citation.text})")
+        echo(f"  PROHIBITION: {p.title} ({p.citation.text})")
     for i in e.identifiers:
         scope = "" if i.scope == "organisation" else f" [{i.scope}]"
-        print(f"  {i.kind}: {i.value}{scope}{src(i)}")
+        echo(f"  {i.kind}: {i.value}{scope}{src(i)}")
     for w in (*e.why, *e.notes):
-        print(f"  note: {w.value}{src(w)}")
+        echo(f"  note: {w.value}{src(w)}")
     used = sorted({s for _, fact in _all_facts(e) for s in fact.src})
     for sid in used:
         s = fs.sources[sid]
         pin = f"commit {s.commit[:12]}" if s.commit else f"as of {s.as_of}"
-        print(f"  source {sid}: {s.url} ({pin})")
+        echo(f"  source {sid}: {s.url} ({pin})")

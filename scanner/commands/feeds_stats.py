@@ -8,7 +8,9 @@ import json
 import time
 from typing import Any
 
+from sbom.safe_text import json_text
 from scanner.commands.feeds import EXIT_OK, EXIT_PROBLEMS, load
+from scanner.text import document, echo
 
 
 def stats(args: argparse.Namespace) -> int:
@@ -28,7 +30,7 @@ def stats(args: argparse.Namespace) -> int:
         # Where `feeds update` fetches the full list from, so a sample is never mistaken for it.
         data["csl"]["full_list_from"] = default_url()
     if args.format == "json":
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        document(json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
         return EXIT_OK
     for key, value in data.items():
         if key == "code_level":
@@ -36,27 +38,27 @@ def stats(args: argparse.Namespace) -> int:
         elif key == "csl":
             _csl(value)
         elif isinstance(value, dict):
-            print(f"{key}:")
+            echo(f"{key}:")
             for k, v in value.items():
-                print(f"  {k}: {v}")
+                echo(f"  {k}: {v}")
         else:
-            print(f"{key}: {value}")
+            echo(f"{key}: {value}")
     return EXIT_OK
 
 
 def _code_level(c: dict[str, Any]) -> None:
-    print(
+    echo(
         f"code-level identifiers: {c['identifiers']} in {c['ecosystems_with_identifiers']} "
         f"of {len(c['by_ecosystem'])} ecosystems ({c['unverified']} unverified)"
     )
     for title, key in (("by ecosystem", "by_ecosystem"), ("by scope", "by_scope")):
-        print(f"  {title}: " + ", ".join(f"{k} {v}" for k, v in c[key].items()))
-    print("  resting on: " + ", ".join(f"{k} {v}" for k, v in c["by_basis"].items()))
+        echo(f"  {title}: " + ", ".join(f"{k} {v}" for k, v in c[key].items()))
+    echo("  resting on: " + ", ".join(f"{k} {v}" for k, v in c["by_basis"].items()))
     none = c["entities_without_identifiers"]
-    print(
+    echo(
         f"  entities without any identifier: {len(none)}" + (": " + ", ".join(none) if none else "")
     )
-    print(f"  entities without code-level identifiers: {len(c['entities_without_code_level'])}")
+    echo(f"  entities without code-level identifiers: {len(c['entities_without_code_level'])}")
     _disputed(c["disputed"])
 
 
@@ -64,22 +66,22 @@ def _disputed(items: list[dict[str, str]]) -> None:
     """Disputed identifiers, and those held past the review period of CONTRIBUTING.md."""
     from feeds.coverage import HOLD_DAYS
 
-    print(f"  disputed identifiers: {len(items)}")
+    echo(f"  disputed identifiers: {len(items)}")
     today = dt.date.today()
     for d in items:
         held = (today - dt.date.fromisoformat(d["since"])).days
         late = f"  OVERDUE: held {held} days (limit {HOLD_DAYS})" if held > HOLD_DAYS else ""
-        print(f"    {d['entity']} {d['kind']}:{d['value']} disputed since {d['since']}{late}")
+        echo(f"    {d['entity']} {d['kind']}:{d['value']} disputed since {d['since']}{late}")
 
 
 def _csl(csl: dict[str, Any] | None) -> None:
     if csl is None:
-        print("csl: no snapshot")
+        echo("csl: no snapshot")
         return
     if csl["complete"]:
-        print(f"csl: full list, {csl['records']} parties, retrieved {csl['retrieved']}")
+        echo(f"csl: full list, {csl['records']} parties, retrieved {csl['retrieved']}")
         return
-    print(
+    echo(
         f"csl: SAMPLE, not the full list: {csl['records']} parties from {csl['source_url']} "
         f"(retrieved {csl['retrieved']}); `icts-scan feeds update` fetches the full list "
         f"from {csl['full_list_from']}"

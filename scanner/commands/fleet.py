@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from scanner.commands import options, store_options
+from scanner.text import echo
 
 
 def register(sub: Any) -> None:
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     except (configuration.ConfigError, EndpointError, ListError, OrgError) as exc:
         return options.error(str(exc))
     for line in problems:
-        print(f"icts-scan: error: {line}", file=sys.stderr)
+        echo(f"icts-scan: error: {line}", file=sys.stderr)
     if problems or not specs:
         return options.error(
             "no repositories to scan" if not problems else "fix the repository list"
@@ -134,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
         if store is not None:
             store.close()
     for o in fleet.failed:
-        print(f"icts-scan: failed: {o.repository}: {o.reason}", file=sys.stderr)
+        echo(f"icts-scan: failed: {o.repository}: {o.reason}", file=sys.stderr)
     s = report.summary(fleet)
     progress.finish(
         f"{s['scanned']} scanned, {s['failed']} failed, {s['distinct_components']} distinct components"

@@ -11,6 +11,7 @@ from sbom.model import ParseIssue
 from scanner import config as configuration
 from scanner.config import PROFILES, SEVERITIES
 from scanner.net.durations import parse_duration
+from scanner.text import document, echo
 
 
 def add_policy(
@@ -102,7 +103,7 @@ def lookup_policy(
     trust = bool(getattr(args, "trust_tree_endpoints", False))
     cfg, note = configuration.tree_endpoints(cfg, root, trust)
     if note:
-        print(f"icts-scan: {note}", file=sys.stderr)
+        echo(f"icts-scan: {note}", file=sys.stderr)
     if getattr(args, "negative_ttl", None) is not None:
         cfg = dataclasses.replace(cfg, negative_ttl=args.negative_ttl)
     return cfg
@@ -125,7 +126,7 @@ def report_targets(
 
 def error(message: str) -> int:
     """Print a usage or configuration error; exit code 2."""
-    print(f"icts-scan: error: {message}", file=sys.stderr)
+    echo(f"icts-scan: error: {message}", file=sys.stderr)
     return 2
 
 
@@ -133,14 +134,14 @@ def print_issues(issues: Iterable[ParseIssue]) -> None:
     """Files that could not be read, as ``severity: path:line: message`` on stderr."""
     for issue in issues:
         where = f"{issue.path}:{issue.line}" if issue.line else issue.path
-        print(f"icts-scan: {issue.severity}: {where}: {issue.message}", file=sys.stderr)
+        echo(f"icts-scan: {issue.severity}: {where}: {issue.message}", file=sys.stderr)
 
 
 def write_reports(targets: list[tuple[str, str | None]], text: Callable[[str], str]) -> None:
     """Each target's text (``text(format)``) to its file, or to stdout when it has no path."""
     for fmt, path in targets:
         if path is None:
-            sys.stdout.write(text(fmt))
+            document(text(fmt))
         else:
             with open(path, "w", encoding="utf-8") as fh:
                 fh.write(text(fmt))

@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from scanner.commands import options
-from scanner.report.text import plain
+from scanner.text import echo, plain
 
 if TYPE_CHECKING:
     from scanner.assess.model import Finding
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     selection = select(root, args.files, parsers)
     for path, why in selection.ignored:
         if why not in _EXPECTED:
-            print(f"icts-scan: {path}: skipped: {why}", file=sys.stderr)
+            echo(f"icts-scan: {path}: skipped: {why}", file=sys.stderr)
     if not selection.files:
         return 0  # nothing icts-scan reads: not even a broken policy file blocks this commit
     try:
@@ -83,20 +83,20 @@ def run(args: argparse.Namespace) -> int:
     try:
         found = scope(root, selection.files, parsers, rev, strict=bool(args.base))
     except RevisionError as exc:  # only for a revision named with --base
-        print(f"icts-scan: error: {exc}", file=sys.stderr)
+        echo(f"icts-scan: error: {exc}", file=sys.stderr)
         return 2
     if rev and len(rev) >= 40 and all(ch in "0123456789abcdef" for ch in rev):
         rev = rev[:12]  # pre-commit passes full commit ids
     options.print_issues(found.current.issues)
     if not found.targets:
         if found.compared:
-            print(f"icts-scan: no component added to {_files(found.compared)} since {rev}")
+            echo(f"icts-scan: no component added to {_files(found.compared)} since {rev}")
         return 0
     offline = cfg.offline or not args.online
     try:
         result = _scan(found, cfg, offline)
     except configuration.ConfigError as exc:  # a malformed waiver
-        print(f"icts-scan: error: {exc}", file=sys.stderr)
+        echo(f"icts-scan: error: {exc}", file=sys.stderr)
         return 2
     return _report(found, result, cfg, rev, offline)
 
@@ -141,27 +141,27 @@ def _report(found: Scope, result: ScanResult, cfg: Config, rev: str | None, offl
     unknown = sum(1 for purl, _, _ in result.coverage.unknown if purl in found.targets)
     scope_text = _scope_text(found, rev)
     if not blocking:
-        print(f"icts-scan: no finding at or above {cfg.fail_on} ({scope_text})")
+        echo(f"icts-scan: no finding at or above {cfg.fail_on} ({scope_text})")
     else:
-        print(f"icts-scan: {len(blocking)} finding(s) at or above {cfg.fail_on} ({scope_text}):")
-    print("".join(_line(f) + "\n" for f in blocking), end="")
+        echo(f"icts-scan: {len(blocking)} finding(s) at or above {cfg.fail_on} ({scope_text}):")
+    echo(*map(_line, blocking))
     if lower:
         # Named, one line each, without failing the commit: a reviewer sees what came in.
-        print(f"icts-scan: {len(lower)} below {cfg.fail_on} (not blocking):")
-        print("".join("  " + _line(f) + "\n" for f in lower[:MAX_LOWER]), end="")
+        echo(f"icts-scan: {len(lower)} below {cfg.fail_on} (not blocking):")
+        echo(*("  " + _line(f) for f in lower[:MAX_LOWER]))
         if len(lower) > MAX_LOWER:
-            print(f"icts-scan: … {len(lower) - MAX_LOWER} more; `icts-scan scan` lists them")
+            echo(f"icts-scan: … {len(lower) - MAX_LOWER} more; `icts-scan scan` lists them")
     if waived:
-        print(f"icts-scan: {waived} covered by waivers or accepted risks")
-    print("".join(plain(line) + "\n" for line in dict.fromkeys(stale)), end="")
+        echo(f"icts-scan: {waived} covered by waivers or accepted risks")
+    echo(*dict.fromkeys(stale))
     if unknown:
         how = "offline" if offline else "no source answered"
-        print(
+        echo(
             f"icts-scan: {unknown} component(s) with unknown provenance ({how}); "
             "run `icts-scan scan` online to check them"
         )
     if blocking:
-        print(_footer(cfg, blocking[0].check))
+        echo(_footer(cfg, blocking[0].check))
     return 1 if blocking else 0
 
 

@@ -9,6 +9,7 @@ from dataclasses import asdict
 from typing import Any
 
 from scanner.commands import options
+from scanner.text import document, echo
 
 
 def register(sub: Any) -> None:
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         cfg = configuration.load(args.config or configuration.find(args.path))
         cfg = options.lookup_policy(cfg, args, args.path)
     except configuration.ConfigError as exc:
-        print(f"icts-scan: error: {exc}", file=sys.stderr)
+        echo(f"icts-scan: error: {exc}", file=sys.stderr)
         return 2
     if args.sbom:
         from sbom.ingest import ingest_file
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         comps = tuple(c for c in inventory.components if c.purl in wanted)
         missing = wanted - {c.purl for c in comps}
         if missing:
-            print(
+            echo(
                 f"icts-scan: error: not in the inventory: {', '.join(sorted(missing))}",
                 file=sys.stderr,
             )
@@ -82,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = enrich(inventory, ctx, ENRICHERS, LATER)
     except EndpointError as exc:
-        print(f"icts-scan: error: {exc}", file=sys.stderr)
+        echo(f"icts-scan: error: {exc}", file=sys.stderr)
         return 2
     finally:
         ctx.client.close()
@@ -96,9 +97,9 @@ def run(args: argparse.Namespace) -> int:
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write(text)
     else:
-        sys.stdout.write(text)
+        document(text)
     cov = result.coverage
-    print(
+    echo(
         f"icts-scan: provenance known for {cov.known} of {cov.components} components",
         file=sys.stderr,
     )

@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from scanner import __version__
 from scanner.commands import exits
+from scanner.text import echo
 
 FORMATS = ("cyclonedx-json", "cyclonedx-xml", "spdx-json")
 
@@ -106,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     if args.check_minimum:
         _check_minimum(text, inventory, args)
     options.print_issues(inventory.issues)
-    print(
+    echo(
         f"icts-scan: {len(inventory.components)} components from {len(inventory.files)} files"
         + (f", {len(inventory.issues)} issues" if inventory.issues else ""),
         file=sys.stderr,
@@ -128,6 +129,6 @@ def _check_minimum(text: str, inventory: Any, args: argparse.Namespace) -> None:
     else:  # the XML document says what the JSON one says
         doc = cyclonedx_json.document(inventory, args.reproducible, __version__)
         elements = minimum.check_cyclonedx(doc)
-    print("icts-scan: SBOM minimum elements (CISA 2025 draft):", file=sys.stderr)
+    echo("icts-scan: SBOM minimum elements (CISA 2025 draft):", file=sys.stderr)
     for line in minimum.report(elements):
-        print(f"  {line}", file=sys.stderr)
+        echo(f"  {line}", file=sys.stderr)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from scanner.commands import exits, options, store_options
 from scanner.commands.exits import EPILOG
+from scanner.text import document, echo
 
 if TYPE_CHECKING:
     from scanner.pipeline import ScanResult
@@ -129,7 +130,6 @@ def run(args: argparse.Namespace) -> int:
     from scanner.progress import Progress, choose
     from scanner.report import terminal
     from scanner.report.catalog import MODULES
-    from scanner.report.text import plain
 
     targets, problem = options.report_targets(args.report, MODULES)
     if problem:
@@ -216,7 +216,7 @@ def run(args: argparse.Namespace) -> int:
     if not any(fmt == "table" and path is None for fmt, path in targets):
         # The run never looks silent: the summary goes to stderr when reports go to files.
         for summary in terminal.summary_lines(result):
-            print(plain(summary), file=sys.stderr)
+            echo(summary, file=sys.stderr)
     options.print_issues(result.inventory.issues)
     if failed:
         return exits.fail(failed)
@@ -246,8 +246,8 @@ def _write_reports(
 
     failed = None
     for fmt, path in targets:
+        color = fmt == "table" and path is None and terminal.use_color(sys.stdout.isatty())
         if fmt == "table":
-            color = path is None and terminal.use_color(sys.stdout.isatty())
             # A table written to a file lists every group; the terminal shows the first 30.
             text = terminal.render(
                 result,
@@ -264,7 +264,7 @@ def _write_reports(
         else:
             text = str(catalog.load(fmt).render(result))
         if path is None:
-            sys.stdout.write(text)
+            document(text, colors=color)
         else:
             failed = failed or exits.write_text(path, text)
     return failed

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from scanner.text import echo
+
 if TYPE_CHECKING:
     from scanner.pipeline import ScanResult
     from scanner.store.engine import Store
@@ -53,10 +55,10 @@ def record(
     try:
         done = write(store, result, repository=repository, revision=revision, kind=kind)
     except StoreError as exc:
-        print(f"icts-scan: error: recording the run: {exc}", file=sys.stderr)
+        echo(f"icts-scan: error: recording the run: {exc}", file=sys.stderr)
         return 2
     state = "recorded as" if done.created else "already recorded as"
-    print(f"icts-scan: {state} run {done.run_id} of {repository} in {store.label}", file=sys.stderr)
+    echo(f"icts-scan: {state} run {done.run_id} of {repository} in {store.label}", file=sys.stderr)
     return 0
 
 

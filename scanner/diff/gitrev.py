@@ -17,7 +17,7 @@ from sbom.model import Inventory, ParseIssue, ParseResult, SourceFile
 from sbom.parser import Matcher, Parser
 from sbom.read import MAX_FILE_BYTES, parse_bytes
 from scanner.enrich.git_history import GIT_CONFIG, GIT_ENV
-from scanner.report.text import plain
+from scanner.text import plain
 
 # The same hardening as the git history source: the scanned repository's own config must never
 # run a program (fsmonitor, hooks) nor reach a remote (a partial clone's lazy fetch).

@@ -11,6 +11,7 @@ from typing import Any
 from scanner import config as configuration
 from scanner.config import Config
 from scanner.diff import gitrev
+from scanner.text import echo
 
 _CANDIDATES = (".icts-scan.toml", "pyproject.toml")
 # Settings whose change would alter what judges the change itself.
@@ -48,7 +49,7 @@ def tree_lookups(cfg: Config, trust: bool) -> Config:
     if trust:
         return replace(cfg, tree_endpoints=True)
     which = ", ".join(sorted(cfg.endpoints))
-    print(
+    echo(
         f"icts-scan: ignoring [endpoints] ({which}) of the repository's policy: it may not "
         "redirect lookups (--trust-tree-endpoints to use them)",
         file=sys.stderr,

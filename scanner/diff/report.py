@@ -11,7 +11,7 @@ from scanner.assess.model import SEVERITY_RANK, Finding
 from scanner.diff.changes import DiffResult, Revision
 from scanner.report import markdown, sarif
 from scanner.report.common import SEVERITIES, component_data, coverage_data, finding_data
-from scanner.report.text import plain
+from scanner.text import plain
 
 FORMATS = ("table", "json", "markdown", "sarif")
 DIFF_VERSION = "1.0"

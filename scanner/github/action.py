@@ -13,8 +13,9 @@ from typing import Any
 
 from scanner.config import PROFILES, SEVERITIES
 from scanner.github.comment import post_sticky
-from scanner.github.workflow import active, annotation_lines, escape_data, set_output
+from scanner.github.workflow import active, annotation_lines, emit, set_output, workflow_command
 from scanner.report.markdown import MARKER
+from scanner.text import document
 
 PR_EVENTS = ("pull_request", "pull_request_target", "merge_group")
 SUMMARY_LIMIT = 1024 * 1024  # bytes per step summary; over it the upload fails
@@ -166,14 +167,14 @@ def _execute(s: Settings, report: str, markdown: str, sbom: str) -> int:
         if stale and os.path.isfile(stale):
             os.remove(stale)
     what = f"diff {s.base}..{s.head}" if s.mode == "pr" else "full scan"
-    print(f"::group::icts-scan {what} of {os.path.relpath(s.path, s.workspace)}", flush=True)
+    workflow_command("group", f"icts-scan {what} of {os.path.relpath(s.path, s.workspace)}")
     try:
         with _scan_env(s):
             code = cli(command(s, report, markdown))
         if cli(["sbom", s.path, "-o", sbom]) != 0:
-            print("::warning title=icts-scan::the SBOM could not be written")
+            workflow_command("warning", "the SBOM could not be written", title="icts-scan")
     finally:
-        print("::endgroup::", flush=True)
+        workflow_command("endgroup")
     return code
 
 
@@ -182,7 +183,7 @@ def run(env: Mapping[str, str]) -> int:
     try:
         s = settings(env)
     except ActionError as exc:
-        print(f"::error title=icts-scan::{escape_data(str(exc))}")
+        workflow_command("error", str(exc), title="icts-scan")
         return 2
     os.makedirs(s.out, exist_ok=True)
     report, markdown = os.path.join(s.out, "report.json"), os.path.join(s.out, "report.md")
@@ -190,24 +191,22 @@ def run(env: Mapping[str, str]) -> int:
     try:
         code = _execute(s, report, markdown, sbom)
     except Exception:  # exit 1 means "findings": a crash must not look like one
-        traceback.print_exc()
-        print("::error title=icts-scan::internal error; the log has the traceback")
+        document(traceback.format_exc(), file=sys.stderr)
+        workflow_command("error", "internal error; the log has the traceback", title="icts-scan")
         return 2
     try:
         doc: Mapping[str, Any] = json.loads(_read(report))
     except ValueError:
         hint = " (pr mode reads the base commit: check out with fetch-depth: 0)"
-        print(
-            f"::error title=icts-scan::no report was written (exit code {code})"
-            + hint * (s.mode == "pr")
-        )
+        message = f"no report was written (exit code {code})" + hint * (s.mode == "pr")
+        workflow_command("error", message, title="icts-scan")
         return code or 2
     body = _read(markdown) or f"{MARKER}\n## icts-scan\n\nNo report.\n"
     if env.get("GITHUB_STEP_SUMMARY") and len(body.encode()) < SUMMARY_LIMIT:
         with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as fh:
             fh.write(body)
     for line in annotation_lines(doc, s.path, s.workspace):
-        print(line)
+        emit(line)
     count = len(active(doc))
     if env.get("GITHUB_OUTPUT"):
         # A diff report lists what the change introduced; its summary may count the head too.
@@ -224,7 +223,7 @@ def run(env: Mapping[str, str]) -> int:
             set_output(env["GITHUB_OUTPUT"], name, value)
     if s.comment:
         for warning in post_sticky(s.event_name, s.event, env, s.token, body, count):
-            print(f"::warning title=icts-scan::{escape_data(warning)}")
+            workflow_command("warning", warning, title="icts-scan")
     return code
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from scanner.assess.model import SEVERITY_RANK
+from scanner.text import inert
 
 # GitHub shows at most 10 annotations of each level per step and drops the rest silently
 # (research/integrations.md §4.3): the top findings get one, the summary has them all.
@@ -16,8 +17,19 @@ MAX_ANNOTATIONS = 10
 
 
 def escape_data(text: str) -> str:
-    """A workflow-command message: % and line breaks encoded."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow-command message: % and line breaks encoded, other controls made inert."""
+    return inert(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+
+
+def workflow_command(name: str, message: str = "", **props: str) -> None:
+    """Print one workflow command (``::name props::message``), every part escaped."""
+    prop_text = ",".join(f"{k}={escape_property(v)}" for k, v in props.items())
+    emit(f"::{name}{' ' + prop_text if prop_text else ''}::{escape_data(message)}")
+
+
+def emit(line: str) -> None:
+    """Print a workflow command built by this module's escapers (``workflow_command``, annotations)."""
+    print(line, flush=True)
 
 
 def escape_property(text: str) -> str:

@@ -8,7 +8,7 @@ from scanner.assess.model import SEVERITY_RANK
 from scanner.pipeline import ScanResult
 from scanner.report.common import SEVERITIES, counts
 from scanner.report.groups import Group, group, short
-from scanner.report.text import plain
+from scanner.text import plain
 
 NAME = "table"
 TITLE = "terminal table (default)"
