@@ -119,7 +119,8 @@ def _walk(root: str, include_vendored: bool) -> Iterator[str]:
             yield rel_dir + name
 
 
-def _inside(root_real: str, abspath: str) -> bool:
+def inside(root_real: str, abspath: str) -> bool:
+    """Whether ``abspath``, links resolved, is ``root_real`` (already resolved) or below it."""
     try:
         real = os.path.realpath(abspath)
     except (OSError, ValueError):
@@ -152,7 +153,7 @@ def discover(
         abspath = os.path.join(root, *rel.split("/"))
         # A symlink (of the file or a folder above it) may point anywhere: only
         # files that really live under the root are read.
-        if not _inside(root_real, abspath):
+        if not inside(root_real, abspath):
             refused.append(rel)
             continue
         if not os.path.isfile(abspath):

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sbom.discover import _inside
+from sbom.discover import inside
 from sbom.errors import ParseError
 from sbom.loaders import load_toml
 from sbom.read import decode, read_limited
@@ -74,7 +74,7 @@ def find(root: str) -> str | None:
         path = os.path.join(root, name)
         if not os.path.lexists(path):
             continue
-        if not _inside(real_root, path):
+        if not inside(real_root, path):
             raise ConfigError(f"{path}: symbolic link out of the scanned tree; not followed")
         if not os.path.isfile(path):
             continue

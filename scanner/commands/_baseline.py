@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from sbom.build import inventory_from_files, plan
-from sbom.discover import _inside, skipped
+from sbom.discover import inside, skipped
 from sbom.merge import merge
 from sbom.model import Component, Inventory, ParseResult, Relationship
 from sbom.parser import Matcher, Parser
@@ -62,7 +62,7 @@ def select(root: str, paths: Iterable[str], parsers: tuple[Parser, ...]) -> Sele
             ignored.append((given, "not a lockfile or manifest icts-scan reads"))
         elif skipped(rel, include_vendored=False):
             ignored.append((given, "in a vendored or generated folder"))
-        elif not _inside(root_real, os.path.join(root, rel)):
+        elif not inside(root_real, os.path.join(root, rel)):
             ignored.append((given, "symbolic link out of the repository; not followed"))
         elif not os.path.isfile(os.path.join(root, rel)):
             ignored.append((given, "not a file (deleted?)"))

@@ -13,7 +13,7 @@ from scanner.curation.manifests import arr, clean, emails_in, obj, text_of
 from scanner.enrich.context import Context
 from scanner.enrich.golang import escape
 from scanner.enrich.maven import pom_url
-from scanner.enrich.nuget import _SEARCH, _first, _resources
+from scanner.enrich.nuget import SEARCH, first_resource, resources_of
 from scanner.net.client import FetchError, JsonDoc
 
 
@@ -161,7 +161,7 @@ def nuget(ctx: Context, package_id: str) -> Listed:
     index = ctx.client.get_json(ctx.base("nuget"), source="nuget")
     if isinstance(index, FetchError):
         return Listed("nuget", index.url, error=f"service index: {index.reason}")
-    search = _first(_resources(index.data), _SEARCH)
+    search = first_resource(resources_of(index.data), SEARCH)
     if search is None:
         return Listed("nuget", index.fetched.url, error="service index lists no search")
     url = f"{search}?q=packageid:{quote(package_id, safe='')}&prerelease=true&semVerLevel=2.0.0"

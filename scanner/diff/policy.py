@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from sbom.discover import inside
 from scanner import config as configuration
 from scanner.config import Config
 from scanner.diff import gitrev
@@ -19,11 +20,6 @@ _SETTINGS = ("profile", "fail_on", "include", "exclude", "offline", "endpoints",
              "fail_on_unknown_above", "negative_ttl")  # fmt: skip
 
 
-def _inside(path: str, root: str) -> bool:
-    real, top = os.path.realpath(path), os.path.realpath(root)
-    return os.path.commonpath([real, top]) == top
-
-
 def policies(
     repo: gitrev.Repository, base: str, head: str | None, config: str | None, scanned: str
 ) -> tuple[Config, Config, str]:
@@ -33,7 +29,7 @@ def policies(
     read from the base revision, so a pull request cannot waive, exclude, lower the threshold
     or redirect lookups for itself; the head's policy is read only to report what it changes.
     """
-    if config and not _inside(config, repo.path):
+    if config and not inside(os.path.realpath(repo.path), config):
         cfg = configuration.load(config)
         return cfg, cfg, f"{config} (outside the repository)"
     names = (os.path.relpath(config, scanned),) if config else _CANDIDATES

@@ -34,7 +34,7 @@ _REGISTRATIONS = (
     "RegistrationsBaseUrl/3.0.0-beta",
     "RegistrationsBaseUrl",
 )
-_SEARCH = (
+SEARCH = (
     "SearchQueryService/3.5.0",
     "SearchQueryService/3.0.0-rc",
     "SearchQueryService/3.0.0-beta",
@@ -57,12 +57,12 @@ def enrich(component: Component, ctx: Context) -> SourceResult:
         # A missing service index is a configuration problem, not a missing package.
         status: Status = "offline" if index.status == "offline" else "error"
         return SourceResult(SourceStatus(NAME, status, f"service index: {index.reason}", index.url))
-    resources = _resources(index.data)
+    resources = resources_of(index.data)
     lower = component.name.lower()  # ids are case-insensitive; URLs use the lowercased id
     ref = quote(lower, safe="")
     parts: list[tuple[str, FactBuilder | SourceStatus]] = []
     if component.version:
-        registrations = _first(resources, _REGISTRATIONS, folder=True)
+        registrations = first_resource(resources, _REGISTRATIONS, folder=True)
         if registrations is None:
             return _shape(index, "service index lists no RegistrationsBaseUrl")
         version = _normalized(component.version)
@@ -70,12 +70,12 @@ def enrich(component: Component, ctx: Context) -> SourceResult:
         if isinstance(leaf, SourceStatus):
             return SourceResult(leaf)
         parts.append(("registration", _catalog_facts(component.purl, *leaf)))
-        content = _first(resources, _CONTENT, folder=True)
+        content = first_resource(resources, _CONTENT, folder=True)
         if content:
             url = f"{content}{ref}/{quote(version, safe='')}/{ref}.nuspec"
             parts.append(("nuspec", _nuspec(ctx, component.purl, url)))
     # Owners are package-wide and only the search service reports them.
-    search = _first(resources, _SEARCH)
+    search = first_resource(resources, SEARCH)
     if search is None:
         parts.append(("owners", _shape(index, "service index lists no search").status))
     else:
@@ -174,7 +174,7 @@ def _owners(ctx: Context, purl: str, url: str, lower: str) -> FactBuilder | Sour
     return SourceStatus(NAME, "error", "not in search results (unlisted?)", got.fetched.url)
 
 
-def _resources(data: Any) -> dict[str, str]:
+def resources_of(data: Any) -> dict[str, str]:
     """``@type`` → ``@id`` of the service index; the first entry of a type wins."""
     out: dict[str, str] = {}
     items = data.get("resources") if isinstance(data, dict) else None
@@ -186,7 +186,9 @@ def _resources(data: Any) -> dict[str, str]:
     return out
 
 
-def _first(resources: dict[str, str], types: tuple[str, ...], folder: bool = False) -> str | None:
+def first_resource(
+    resources: dict[str, str], types: tuple[str, ...], folder: bool = False
+) -> str | None:
     """The URL of the first listed resource type; base addresses get their trailing slash."""
     url = next((resources[t] for t in types if t in resources), None)
     return url + "/" if url and folder and not url.endswith("/") else url
