@@ -115,9 +115,39 @@ class HttpClient:
         A resource is asked once per scan: identical requests in flight share one call, and
         a failure is remembered. `max_bytes` and `max_time` tighten the client's limits.
         """
+        key = request_key(method, url, headers, body)
+        return self._once(
+            key,
+            url,
+            source=source,
+            headers=headers,
+            method=method,
+            body=body,
+            ttl=ttl,
+            redirect_hosts=redirect_hosts,
+            use_cache=use_cache,
+            max_bytes=max_bytes,
+            max_time=max_time,
+        )
+
+    def _once(
+        self,
+        key: str,
+        url: str,
+        *,
+        source: str,
+        headers: Mapping[str, str] | None,
+        method: str,
+        body: bytes | None,
+        ttl: float | None,
+        redirect_hosts: Collection[str],
+        use_cache: bool,
+        max_bytes: int | None = None,
+        max_time: float | None = None,
+    ) -> Fetched | FetchError:
+        """fetch() for a request whose key is known (get_json has made it already)."""
         for secret in _redact.sensitive_values(headers or {}):
             _redact.register_secret(secret)
-        key = request_key(method, url, headers, body)
         result, shared = self._flights.once(
             key,
             lambda: self._fetch(
@@ -198,7 +228,8 @@ class HttpClient:
         if recent is not None:
             self._count("parsed_hit")
             return recent
-        result = self.fetch(
+        result = self._once(
+            key,
             url,
             source=source,
             headers=headers,
