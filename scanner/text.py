@@ -6,12 +6,13 @@ import re
 import sys
 from typing import TextIO
 
+from sbom.safe_text import no_surrogates
+
 # C0/C1 controls (ANSI escapes start with ESC), DEL, line and paragraph separators, bidi
 # overrides and isolates, zero-width characters and the BOM: none of them may reach a log.
 _UNSAFE = re.compile(
     r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
 )
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def plain(text: object, limit: int | None = None) -> str:
@@ -32,7 +33,7 @@ def plain(text: object, limit: int | None = None) -> str:
 
 def inert(text: object) -> str:
     """``text`` with controls, line breaks and invisible formatting as ``?``; nothing else changed."""
-    return _SURROGATE.sub("\ufffd", _UNSAFE.sub("?", str(text)))
+    return no_surrogates(_UNSAFE.sub("?", str(text)))
 
 
 def echo(*lines: object, file: TextIO | None = None) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import re
 import unicodedata
+
+from sbom.safe_text import no_surrogates
 
 # Severity and status colours, shared by the CSS badges and the SVG charts. Each keeps
 # white text readable (contrast ≥ 4.5:1) except the amber, which carries dark text.
@@ -38,7 +39,6 @@ STATUS_COLOR = {
     "failed": "failed",
     "expired": "failed",
 }
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def clean(value: object, limit: int = 2000) -> str:
@@ -50,7 +50,7 @@ def clean(value: object, limit: int = 2000) -> str:
         text = text[:limit] + f"… [{len(text) - limit} more characters]"
     if text.isascii() and text.isprintable():
         return text  # the common case, without a look at every character
-    text = _SURROGATE.sub("\ufffd", text)
+    text = no_surrogates(text)
     return "".join(
         f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text
     )
