@@ -139,7 +139,10 @@ class Merge:
             raise MergeError(f"{eid}: no identifier {k[0]}:{k[1]} to {fix['action']}")
         if fix["action"] == "remove":
             idents.remove(found)
-            self._add_rejection(k, eid, fix["why"], fix.get("src", []))
+            # The rejection keeps the sources the identifier rested on: the record of what
+            # was considered, and no source is left cited by nothing.
+            kept = list(dict.fromkeys([*found.get("src", []), *fix.get("src", [])]))
+            self._add_rejection(k, eid, fix["why"], kept)
             self.out.removed.append((eid, *k))
         else:  # dispute: weigh it less at once, while sources are re-read (CONTRIBUTING.md)
             found["verified"] = False

@@ -123,6 +123,7 @@ def test_a_bad_proposal_is_refused_with_where_and_why(
 
 
 def test_corrections_remove_and_dispute(acme_root: Path, tmp_path: Path) -> None:
+    cited = _idents(acme_root, "test-acme")["npm_scope", "@acme-ui"].src
     doc = {
         "group": "review",
         "researched": REVIEWED,
@@ -157,7 +158,9 @@ def test_corrections_remove_and_dispute(acme_root: Path, tmp_path: Path) -> None
         and disputed.note == f"disputed {REVIEWED}: issue 1234: the domain was sold"
     )
     fs = feeds.load(acme_root)
-    assert any(r.value == "@acme-ui" and r.entity == "test-acme" for r in fs.parts.rejected)
+    [gone] = [r for r in fs.parts.rejected if r.value == "@acme-ui"]
+    # The rejection keeps what the identifier rested on: no source is left cited by nothing.
+    assert gone.entity == "test-acme" and set(cited) <= set(gone.src)
     assert fs.by_email("dev@acme.example")[0].verified is False
     assert summary(fs.entities, fs.sources)["disputed"] == [
         {"entity": "test-acme", "kind": "email_domain", "value": "acme.example", "since": REVIEWED}
