@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from feeds import model as m
@@ -41,17 +42,22 @@ class FeedSet:
         self.csl = parts.csl
         self.rules = parts.rules
         self.files = parts.files
-        self.index = Index(
+        self._covered = {p.id: covered_ids(p, self.entities) for p in self.prohibitions.values()}
+        self._resolved: dict[tuple[str, str], Resolution] = {}
+        self.default_profile = next(p.id for p in self.profiles.values() if p.default)
+
+    @cached_property
+    def index(self) -> Index:
+        """The lookup index for this day, built on first use: a scan evaluates the knowledge
+        base on one day, so the undated view it loads first is never indexed."""
+        return Index(
             self.entities,
             self.email_providers.values(),
             self.infrastructure.values(),
             self.jurisdictions.values(),
             self.csl,
-            on,
+            self.on,
         )
-        self._covered = {p.id: covered_ids(p, self.entities) for p in self.prohibitions.values()}
-        self._resolved: dict[tuple[str, str], Resolution] = {}
-        self.default_profile = next(p.id for p in self.profiles.values() if p.default)
 
     def at(self, on: date | None) -> FeedSet:
         """The same knowledge base evaluated on another day (identifiers, parents, listings and

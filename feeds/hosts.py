@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import SplitResult, urlsplit
 
 _HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
@@ -84,11 +85,25 @@ def host_of(value: str) -> str:
     if "@" in text and "://" not in text:
         text = text.rsplit("@", 1)[1]
     elif "://" in text or text.startswith("//"):
-        parts = split_url(text if "://" in text else "x:" + text)
-        text = (parts.hostname if parts else "") or ""
+        url = text if "://" in text else "x:" + text
+        return _url_host(_origin(url))
     else:
         text = text.split("/", 1)[0].split(":", 1)[0]
     return normalize_host(text.strip("<> "))
+
+
+def _origin(url: str) -> str:
+    """``scheme://authority`` of a URL: all that decides its host (lockfiles hold thousands
+    of URLs on a few hosts, so the host is worked out once per origin)."""
+    start = url.find("://") + 3
+    ends = [i for i in (url.find(c, start) for c in "/?#") if i >= 0]
+    return url[: min(ends)] if ends else url
+
+
+@lru_cache(maxsize=1024)
+def _url_host(origin: str) -> str:
+    parts = split_url(origin)
+    return normalize_host(((parts.hostname if parts else "") or "").strip("<> "))
 
 
 def suffixes(host: str) -> list[str]:

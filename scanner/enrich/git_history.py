@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from git.exc import GitCommandError
 
 NAME = "git"
+# Reads the scanned tree, which changes without a TTL: never kept between scans.
+LOCAL = True
 ECOSYSTEMS = ("*",)
 
 MAX_COMMITS = 500

@@ -23,6 +23,8 @@ from scanner.enrich.model import SourceResult, SourceStatus, Status
 from scanner.enrich.people import emails, names_from_list, person
 
 NAME = "local"
+# Reads the scanned tree, which changes without a TTL: never kept between scans.
+LOCAL = True
 ECOSYSTEMS = ("pypi", "npm")
 
 MAX_DEPTH = 8  # apps/<app>/.venv/lib/python3.12/site-packages is 6 folders deep
@@ -114,10 +116,14 @@ class Index:
 
 _INDEXES: OrderedDict[str, Index] = OrderedDict()
 _INDEXES_LOCK = threading.Lock()
+_LAST: tuple[str, Index] | None = None
 
 
 def index_for(root: str) -> Index:
     """The index of ``root``, built on first use; the few most recent roots are kept."""
+    last = _LAST
+    if last is not None and last[0] == root:  # every component of a scan asks for one root
+        return last[1].build()
     key = os.path.realpath(root)
     with _INDEXES_LOCK:
         index = _INDEXES.get(key)
@@ -126,12 +132,20 @@ def index_for(root: str) -> Index:
             while len(_INDEXES) > MAX_ROOTS:
                 _INDEXES.popitem(last=False)
         _INDEXES.move_to_end(key)
+    _remember(root, index)
     return index.build()
+
+
+def _remember(root: str, index: Index) -> None:
+    global _LAST
+    _LAST = (root, index)
 
 
 def forget(root: str | None = None) -> None:
     """Drop cached indexes (after an install changed the tree, and between tests)."""
+    global _LAST
     with _INDEXES_LOCK:
+        _LAST = None
         if root is None:
             _INDEXES.clear()
         else:

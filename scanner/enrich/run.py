@@ -6,11 +6,13 @@ import logging
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Protocol, cast
 
 from sbom.model import FIRST_PARTY, Component, Inventory
+from scanner.enrich import memo as memo_rows
 from scanner.enrich.context import Context
 from scanner.enrich.model import Coverage, Enriched, Fact, Provenance, SourceResult, SourceStatus
+from scanner.net.cache import MEMORY
 
 log = logging.getLogger("scanner.enrich")
 
@@ -18,7 +20,8 @@ log = logging.getLogger("scanner.enrich")
 class Enricher(Protocol):
     """A provenance source module: ``NAME``, ``ECOSYSTEMS`` and ``enrich``.
 
-    ``ECOSYSTEMS`` lists the purl types it reads (``("*",)`` for all). Sources with
+    ``ECOSYSTEMS`` lists the purl types it reads (``("*",)`` for all). A source that reads
+    the scanned tree's files has ``LOCAL = True``: its results are never kept between scans. Sources with
     ``PHASE = 2`` run after the registries and receive their facts (code hosts follow the
     repository URLs that registries declared). A source whose service has a batch endpoint
     also has ``prefetch(components, ctx)``, run first: it keeps the batch's answers as those
@@ -42,6 +45,11 @@ class LaterEnricher(Enricher, Protocol):
         self, component: Component, ctx: Context, prior: Sequence[Fact]
     ) -> SourceResult: ...
 
+
+# One lookup: the component and the source; a job is its call, the source's name and the
+# key its result is kept under (None: a local source, never kept).
+Pair = tuple[Component, Enricher]
+Job = tuple[Callable[[], SourceResult], str, str | None]
 
 # The project's own modules and toolchain packages are never looked up: a registry entry
 # of the same name would be someone else's package (and installed metadata the project's).
@@ -80,8 +88,10 @@ def enrich(
 
     Components are already unique by purl, so each (package, version) is asked once;
     identical requests from different components (one npm packument for two versions)
-    are shared by the HTTP client and its cache. ``progress(done, total)`` is called from
-    worker threads as each lookup (one component, one source; both phases) finishes.
+    are shared by the HTTP client and its cache. What a source derived in an earlier scan
+    is reused while every answer it rests on is fresh (scanner/enrich/memo.py).
+    ``progress(done, total)`` is called from worker threads as each lookup (one component,
+    one source; both phases) finishes.
     """
     comps = inventory.components
     facts: dict[str, list[Fact]] = defaultdict(list)
@@ -89,9 +99,17 @@ def enrich(
     total = sum(1 for c in comps for e in (*enrichers, *later) if _applies(e, c))
     done = [0]
     lock = threading.Lock()
+    memo = _memo(ctx)
+    digests = {c.purl: memo_rows.component_digest(c) for c in comps} if memo else {}
 
-    def one(job: tuple[Component, Callable[[], SourceResult], str]) -> SourceResult:
-        result = _safe(job[1], job[2])
+    def one(job: Job) -> SourceResult:
+        call, name, row = job
+        if memo is None or row is None:
+            result = _safe(call, name)
+        else:
+            with ctx.client.recording() as reads:
+                result = _safe(call, name)
+            memo.keep(row, result, reads)
         if progress is not None:
             with lock:
                 done[0] += 1
@@ -99,25 +117,50 @@ def enrich(
             progress(count, total)
         return result
 
-    def collect(jobs: list[tuple[Component, Callable[[], SourceResult], str]]) -> None:
-        results = ctx.client.map(one, jobs)
-        for (comp, _, _), result in zip(jobs, results, strict=True):
-            statuses[comp.purl].append(result.status)
-            facts[comp.purl].extend(result.facts)
+    def collect(calls: list[Pair], prior: bool) -> None:
+        """Run `calls`, taking results kept from an earlier scan as they are; facts in call order."""
+        results: list[SourceResult | None] = [None] * len(calls)
+        rows: dict[int, str] = {}
+        if memo is not None:
+            for n, (c, e) in enumerate(calls):
+                if not getattr(e, "LOCAL", False):  # local files change without a TTL
+                    after = memo_rows.facts_digest(facts[c.purl]) if prior else ""
+                    rows[n] = memo_rows.key(memo.context, e.NAME, digests[c.purl], after)
+            kept = memo.found(list(rows.values()))
+            for n, row in rows.items():
+                results[n] = kept.get(row)
+        todo = [n for n, r in enumerate(results) if r is None]
+        if progress is not None and len(todo) < len(calls):
+            with lock:
+                done[0] += len(calls) - len(todo)
+                count = done[0]
+            progress(count, total)
+        if not prior:  # batches fetch only what some source still has to look up
+            _prefetch(ctx, enrichers, [(calls[n][0], calls[n][1].NAME) for n in todo])
+        make = second if prior else first
+        jobs: list[Job] = [(make(*calls[n]), calls[n][1].NAME, rows.get(n)) for n in todo]
+        for n, fresh in zip(todo, ctx.client.map(one, jobs), strict=True):
+            results[n] = fresh
+        for (c, _), result in zip(calls, results, strict=True):
+            if result is not None:  # always: every slot is kept or freshly looked up
+                statuses[c.purl].append(result.status)
+                facts[c.purl].extend(result.facts)
 
     def first(c: Component, e: Enricher) -> Callable[[], SourceResult]:
         return lambda: e.enrich(c, ctx)
 
-    def second(c: Component, e: LaterEnricher) -> Callable[[], SourceResult]:
-        return lambda: e.enrich_with(c, ctx, tuple(facts[c.purl]))
+    def second(c: Component, e: Enricher) -> Callable[[], SourceResult]:
+        later_e = cast(LaterEnricher, e)  # collect(..., prior=True) is only given `later`
+        return lambda: later_e.enrich_with(c, ctx, tuple(facts[c.purl]))
 
     for c in comps:
         if c.source_kind in FIRST_PARTY:
             statuses[c.purl].append(_first_party(c))
-    _prefetch(comps, ctx, enrichers)
-    collect([(c, first(c, e), e.NAME) for c in comps for e in enrichers if _applies(e, c)])
+    collect([(c, e) for c in comps for e in enrichers if _applies(e, c)], False)
     if later:
-        collect([(c, second(c, e), e.NAME) for c in comps for e in later if _applies(e, c)])
+        collect([(c, e) for c in comps for e in later if _applies(e, c)], True)
+    if memo is not None:
+        memo.flush()
     provenance = {
         c.purl: Provenance(
             c.purl,
@@ -129,15 +172,28 @@ def enrich(
     return Enriched(provenance, coverage(provenance))
 
 
-def _prefetch(comps: Sequence[Component], ctx: Context, enrichers: Sequence[Enricher]) -> None:
+def _memo(ctx: Context) -> memo_rows.Memo | None:
+    """The derived-facts table of the persistent cache; none for a memory cache."""
+    cache = ctx.client.cache
+    if cache is None or cache.path == MEMORY:
+        return None
+    return memo_rows.Memo(cache, ctx, ctx.client.now())
+
+
+def _prefetch(
+    ctx: Context, enrichers: Sequence[Enricher], todo: Sequence[tuple[Component, str]]
+) -> None:
     """Batch lookups first; a failed batch only means single lookups, never a failed scan."""
     for enricher in enrichers:
         hook: Callable[[Sequence[Component], Context], None] | None
         hook = getattr(enricher, "prefetch", None)
         if hook is None or ctx.offline:
             continue
+        wanted = [c for c, name in todo if name == enricher.NAME]
+        if not wanted:
+            continue
         try:
-            hook([c for c in comps if _applies(enricher, c)], ctx)
+            hook(wanted, ctx)
         except Exception:  # the single lookups still run and report their own failures
             log.exception("batch lookups of %s failed", enricher.NAME)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from scanner.net import redact as _redact
@@ -64,9 +65,11 @@ class Answers:
     ) -> Result:
         """Keep what the network said; return what the caller gets."""
         if isinstance(result, FetchError):
+            if result.missing:
+                result = replace(result, fetched_at=self._clock())
             self._flights.keep(key, result)  # never asked again this scan, by any source
             if result.missing and self.cache:
-                self.cache.put(key, negative(source, method, result, self._clock()))
+                self.cache.put(key, negative(source, method, result, result.fetched_at or 0.0))
             return self.stale_or(entry, result)
         if result.status == 304:
             if not (self.cache and entry):
@@ -102,6 +105,20 @@ class Answers:
         self._count("error")
         log.debug("fetch failed: %s: %s", result.url, result.reason)
         return result
+
+    def fresh_until(self, result: Result, source: str, ttl: float | None) -> float | None:
+        """Until when `result` may be believed (epoch s); None for an answer nobody keeps.
+
+        A fresh answer holds for its source's TTL from when it was fetched, a "not found"
+        for the negative TTL; a stale copy, an outage or a skipped lookup hold for nothing.
+        """
+        if isinstance(result, Fetched):
+            if result.stale:
+                return None
+            return result.fetched_at.timestamp() + self._ttl(source, ttl)
+        if result.missing and result.fetched_at is not None:
+            return result.fetched_at + self.settings.negative_ttl
+        return None
 
     def forget(self, key: str, why: FetchError) -> None:
         """A stored answer turned out unusable (not JSON): drop it, remember the failure."""
@@ -159,7 +176,8 @@ def negative(source: str, method: str, error: FetchError, now: float) -> CacheEn
 
 def missing(entry: CacheEntry) -> FetchError:
     """The "not found" a negative entry records."""
-    return FetchError(entry.url, entry.body.decode("utf-8", "replace"), entry.status)
+    reason = entry.body.decode("utf-8", "replace")
+    return FetchError(entry.url, reason, entry.status, fetched_at=entry.fetched_at)
 
 
 def from_entry(entry: CacheEntry, *, stale: bool, fetched_at: float | None = None) -> Fetched:

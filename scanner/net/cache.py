@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from scanner.net.cache_file import MEMORY, CacheFile
+from scanner.net.derived import Derived
 from scanner.net.redact import redact_url, strip_credentials
 
 __all__ = [
@@ -68,6 +69,8 @@ class CacheInfo:
     newest: datetime | None = None
     negative: int = 0
     """Entries that record a "not found" answer (they count in `entries` too)."""
+    derived: int = 0
+    """Enrichers' facts kept with the answers they came from (not counted in `entries`)."""
 
 
 def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -110,6 +113,7 @@ class Cache:
         if path is None:
             path = default_cache_dir() / FILE_NAME
         self._file = CacheFile(str(path), check=check, busy_timeout=busy_timeout)
+        self.derived = Derived(self._file)
 
     @property
     def path(self) -> str:
@@ -171,7 +175,10 @@ class Cache:
         self._file.run(lambda c: c.execute("DELETE FROM responses WHERE key = ?", (key,)), None)
 
     def clear(self, source: str | None = None, *, negative: bool = False) -> int:
-        """Delete every entry, or those of one source, or only the "not found" ones; return how many."""
+        """Delete every entry, or those of one source, or only the "not found" ones; return how many.
+
+        Derived facts are deleted in every case: some may rest on the deleted answers.
+        """
         where = [_NEGATIVE] if negative else []
         params: tuple[str, ...] = ()
         if source is not None:
@@ -179,6 +186,7 @@ class Cache:
             params = (source,)
         sql = "DELETE FROM responses" + (" WHERE " + " AND ".join(where) if where else "")
         removed = self._file.run(lambda c: c.execute(sql, params).rowcount, 0)
+        self.derived.clear()
         self._file.run(lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)"), None)
         return int(removed)
 
@@ -209,6 +217,7 @@ class Cache:
             when(span[0]),
             when(span[1]),
             int(span[2] or 0),
+            self.derived.count(),
         )
 
     def close(self) -> None:

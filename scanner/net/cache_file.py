@@ -15,9 +15,9 @@ from typing import TypeVar
 log = logging.getLogger("scanner.net.cache")
 
 T = TypeVar("T")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MEMORY = ":memory:"
-_SCHEMA = """
+_RESPONSES = """
 CREATE TABLE IF NOT EXISTS responses (
     key TEXT PRIMARY KEY, source TEXT NOT NULL, method TEXT NOT NULL, url TEXT NOT NULL,
     status INTEGER NOT NULL, headers TEXT NOT NULL, etag TEXT, last_modified TEXT,
@@ -25,6 +25,24 @@ CREATE TABLE IF NOT EXISTS responses (
 );
 CREATE INDEX IF NOT EXISTS responses_source ON responses (source);
 """
+# Version 2: what enrichers derived from the answers, kept until the earliest of them
+# expires (scanner/net/derived.py). Version 1 files keep their answers and gain the table.
+_DERIVED = """
+CREATE TABLE IF NOT EXISTS derived (
+    key TEXT PRIMARY KEY, source TEXT NOT NULL, until REAL NOT NULL, payload BLOB NOT NULL
+);
+"""
+
+
+def _create(conn: sqlite3.Connection, version: int) -> None:
+    """Bring a file at `version` to SCHEMA_VERSION (inside the caller's transaction)."""
+    if version not in (1, SCHEMA_VERSION):
+        conn.execute("DROP TABLE IF EXISTS responses")  # unknown layout: start over
+        conn.execute("DROP TABLE IF EXISTS derived")
+    for statement in (_RESPONSES + _DERIVED).split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 
 def _is_busy(exc: sqlite3.Error) -> bool:
@@ -68,12 +86,9 @@ class CacheFile:
                 raise sqlite3.DatabaseError("quick_check failed")
             if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                 conn.execute("BEGIN IMMEDIATE")
-                if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                    conn.execute("DROP TABLE IF EXISTS responses")  # older layout: start over
-                    for statement in _SCHEMA.split(";"):
-                        if statement.strip():
-                            conn.execute(statement)
-                    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version != SCHEMA_VERSION:
+                    _create(conn, version)
                 conn.execute("COMMIT")
         except BaseException:
             conn.close()

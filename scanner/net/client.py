@@ -8,6 +8,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, TypeVar
 
 from scanner.net import redact as _redact
@@ -15,6 +16,7 @@ from scanner.net.answers import Answers, from_entry
 from scanner.net.cache import Cache, request_key
 from scanner.net.deadline import Deadline
 from scanner.net.flights import Flights, RecentDocs
+from scanner.net.reads import Reads, Recorder
 from scanner.net.results import (
     USER_AGENT,
     Fetched,
@@ -74,7 +76,27 @@ class HttpClient:
         self._flights = Flights()
         self._recent = RecentDocs()
         self._answers = Answers(self.settings, cache, self._flights, clock, self._count)
+        self._recorder = Recorder()
         _redact.install_log_redaction()
+
+    def now(self) -> float:
+        """The client's clock (epoch s): what freshness is measured against."""
+        return self._clock()
+
+    def recording(self) -> AbstractContextManager[Reads]:
+        """Collect, on this thread, until when the answers read in the block hold.
+
+        Enrichment keeps the facts it derives from them for exactly that long
+        (scanner/enrich/memo.py).
+        """
+        return self._recorder.recording()
+
+    def _note(self, result: Fetched | FetchError | None, source: str, ttl: float | None) -> None:
+        """Record what a lookup read; None: an answer the cache does not keep."""
+        reads = self._recorder.current
+        if reads is not None:
+            kept = None if result is None else self._answers.fresh_until(result, source, ttl)
+            reads.add(kept)
 
     @property
     def _transport(self) -> Transport:
@@ -116,7 +138,7 @@ class HttpClient:
         a failure is remembered. `max_bytes` and `max_time` tighten the client's limits.
         """
         key = request_key(method, url, headers, body)
-        return self._once(
+        result = self._once(
             key,
             url,
             source=source,
@@ -129,6 +151,8 @@ class HttpClient:
             max_bytes=max_bytes,
             max_time=max_time,
         )
+        self._note(result if use_cache else None, source, ttl)
+        return result
 
     def _once(
         self,
@@ -227,6 +251,7 @@ class HttpClient:
         recent = self._recent.get(key) if use_cache else None
         if recent is not None:
             self._count("parsed_hit")
+            self._note(recent.fetched, source, ttl)
             return recent
         result = self._once(
             key,
@@ -240,8 +265,11 @@ class HttpClient:
             use_cache=use_cache,
         )
         if isinstance(result, FetchError):
+            self._note(result if use_cache else None, source, ttl)
             return result
         doc = decode_json(result)
+        # Not JSON, or not kept: facts derived from it hold for this scan only.
+        self._note(doc.fetched if isinstance(doc, JsonDoc) and use_cache else None, source, ttl)
         if isinstance(doc, FetchError) and use_cache:
             self._answers.forget(key, doc)
         elif use_cache and isinstance(doc, JsonDoc) and not result.stale:
@@ -283,7 +311,7 @@ class HttpClient:
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
         """Run `fn` over `items` on the client's thread pool; results in input order."""
-        return self._workers.map(fn, items)
+        return self._workers.map(self._recorder.carried(fn), items)
 
     def close(self) -> None:
         """Stop the pool and close connections (the cache belongs to the caller)."""

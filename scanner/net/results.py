@@ -43,6 +43,8 @@ class FetchError:
     reason: str  # redacted, human-readable
     status: int | None = None  # the HTTP status when the server answered
     kind: ErrorKind = ""
+    fetched_at: float | None = field(default=None, compare=False)
+    """For a "not found" answer: when the server gave it (epoch s), from the network or cache."""
 
     @property
     def missing(self) -> bool:

@@ -1,0 +1,177 @@
+"""Derived facts: a repeat scan reuses what each source made of its answers while they are fresh."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from sbom import purl
+from sbom.model import Component, Inventory
+from scanner.enrich import memo, npm
+from scanner.enrich.context import Context
+from scanner.enrich.model import Fact, SourceResult, SourceStatus
+from scanner.enrich.run import enrich
+from scanner.net.cache import Cache, CacheEntry
+from scanner.net.client import HttpClient
+from scanner.net.endpoints import HOUR
+from tests.loopback import LoopbackServer, Reply
+from tests.scanner.conftest import Clock
+
+PERSON = {"name": "someone", "email": "someone@example.invalid"}
+
+
+def _packument(name: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "maintainers": [PERSON],
+        "versions": {"1.0.0": {"name": name, "version": "1.0.0", "_npmUser": PERSON}},
+    }
+
+
+def _inventory(*names: str) -> Inventory:
+    return Inventory(".", tuple(Component(purl.npm(n, "1.0.0"), "npm", n, "1.0.0") for n in names))
+
+
+class Counting:
+    """A source that counts its calls and hands them to `inner` (a source module)."""
+
+    def __init__(self, inner: Any, local: bool = False) -> None:
+        self.NAME, self.ECOSYSTEMS, self.LOCAL = inner.NAME, inner.ECOSYSTEMS, local
+        self.inner, self.calls = inner, 0
+
+    def enrich(self, component: Component, ctx: Context) -> SourceResult:
+        self.calls += 1
+        result: SourceResult = self.inner.enrich(component, ctx)
+        return result
+
+
+def _scan(
+    make_client: Callable[..., HttpClient],
+    cache: Cache,
+    server: LoopbackServer,
+    source: Counting,
+    clock: Clock,
+    **settings: Any,
+) -> dict[str, Any]:
+    env = {"ICTS_SCAN_NPM_URL": server.base_url, **settings.pop("env", {})}
+    client = make_client(cache, clock=clock, **settings)
+    ctx = Context(client=client, environ=env)
+    out = enrich(_inventory("known-pkg", "private-pkg"), ctx, [source])  # type: ignore[list-item]
+    return {p: (prov.facts, prov.statuses) for p, prov in out.provenance.items()}
+
+
+def test_a_warm_scan_takes_what_the_sources_derived_and_calls_none(
+    server: LoopbackServer, make_client: Callable[..., HttpClient], cache: Cache
+) -> None:
+    server.route("/known-pkg", Reply.json(_packument("known-pkg")))
+    clock, source = Clock(), Counting(npm)
+    cold = _scan(make_client, cache, server, source, clock)
+    assert source.calls == 2 and cache.info().derived == 2
+    clock.now += 60
+    warm = _scan(make_client, cache, server, source, clock)
+    assert source.calls == 2, "a fresh derived result is taken as it is"
+    assert warm == cold  # the same facts, with the time each answer was fetched
+    assert server.hits("/known-pkg") == 1 and server.hits("/private-pkg") == 1
+
+
+def test_a_derived_result_expires_with_the_earliest_answer_it_rests_on(
+    server: LoopbackServer, make_client: Callable[..., HttpClient], cache: Cache
+) -> None:
+    server.route("/known-pkg", Reply.json(_packument("known-pkg")))
+    clock, source = Clock(), Counting(npm)
+    _scan(make_client, cache, server, source, clock, negative_ttl=HOUR)
+    # An hour on, the "not found" is stale (negative TTL), the packument not (npm: a day).
+    clock.now += HOUR + 1
+    _scan(make_client, cache, server, source, clock, negative_ttl=HOUR)
+    assert source.calls == 3 and server.hits("/private-pkg") == 2
+    assert server.hits("/known-pkg") == 1
+
+
+def test_failures_are_never_kept(
+    server: LoopbackServer, make_client: Callable[..., HttpClient], cache: Cache
+) -> None:
+    server.route("/known-pkg", Reply(503))
+    clock, source = Clock(), Counting(npm)
+    first = _scan(make_client, cache, server, source, clock, retries=0)
+    assert first[purl.npm("known-pkg", "1.0.0")][1][0].status == "error"
+    _scan(make_client, cache, server, source, clock, retries=0)
+    # The outage is asked again; the "not found" of the other package is not.
+    assert source.calls == 3 and server.hits("/known-pkg") == 2
+
+
+def test_a_token_or_another_endpoint_is_another_context(
+    server: LoopbackServer, make_client: Callable[..., HttpClient], cache: Cache
+) -> None:
+    clock, source = Clock(), Counting(npm)
+    _scan(make_client, cache, server, source, clock)
+    # Signed-in callers may see more: whether a token is set is part of the key.
+    _scan(make_client, cache, server, source, clock, env={"GITHUB_TOKEN": "t"})
+    assert source.calls == 4
+    _scan(make_client, cache, server, source, clock, env={"ICTS_SCAN_NPM_URL": server.url("/m")})
+    assert source.calls == 6
+
+
+def test_local_sources_are_asked_every_time(
+    server: LoopbackServer, make_client: Callable[..., HttpClient], cache: Cache
+) -> None:
+    def local_enrich(component: Component, ctx: Context) -> SourceResult:
+        return SourceResult(SourceStatus("local", "not-applicable"))
+
+    local = Counting(SimpleNamespace(NAME="local", ECOSYSTEMS=("npm",), enrich=local_enrich))
+    local.LOCAL = True
+    clock = Clock()
+    for _ in range(2):
+        _scan(make_client, cache, server, local, clock)
+    assert local.calls == 4 and cache.info().derived == 0
+
+
+def test_clearing_the_cache_drops_the_derived_results(
+    server: LoopbackServer, make_client: Callable[..., HttpClient], cache: Cache
+) -> None:
+    clock, source = Clock(), Counting(npm)
+    _scan(make_client, cache, server, source, clock)
+    assert cache.info().derived == 2
+    cache.clear("pypi")  # derived results may rest on any source's answers
+    assert cache.info().derived == 0
+    _scan(make_client, cache, server, source, clock)
+    assert source.calls == 4
+
+
+def test_a_version_1_cache_keeps_its_answers_and_gains_the_table(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TABLE responses (key TEXT PRIMARY KEY, source TEXT NOT NULL, method TEXT "
+            "NOT NULL, url TEXT NOT NULL, status INTEGER NOT NULL, headers TEXT NOT NULL, "
+            "etag TEXT, last_modified TEXT, body BLOB NOT NULL, compressed INTEGER NOT NULL, "
+            "fetched_at REAL NOT NULL)"
+        )
+        conn.execute("PRAGMA user_version=1")
+    with Cache(path) as store:
+        store.put("k", CacheEntry("npm", "GET", "u", 200, {}, b"{}", None, None, 1.0))
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version=1")
+        conn.execute("DROP TABLE derived")
+    with Cache(path) as store:
+        assert store.get("k") is not None and store.info().derived == 0
+
+
+def test_a_kept_result_round_trips_exactly_even_with_a_lone_surrogate() -> None:
+    fact = Fact(
+        "pkg:npm/x@1.0.0",
+        "author-name",
+        "bad \ud800 text",
+        "author.name",
+        "npm",
+        "u",
+        "t",
+        "self-declared",
+        None,
+        (("predicate", "p"),),
+    )
+    result = SourceResult(SourceStatus("npm", "ok", "", "u"), (fact,))
+    assert memo.load(memo.dump(result)) == result
+    assert memo.load(b"not json") is None and memo.load(b'[["npm"]]') is None
