@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sbom.model import Component
@@ -94,28 +94,42 @@ def _unfact(f: list[Any]) -> Fact:
     return Fact(purl, kind, value, path, source, url, retrieved, strength, subject, pairs)
 
 
-def dump(result: SourceResult) -> bytes:
-    """A result as stored: compact JSON, ASCII-escaped so that registry text with a lone
+def dump(results: Sequence[SourceResult]) -> bytes:
+    """Results as stored: compact JSON, ASCII-escaped so that registry text with a lone
     surrogate is kept exactly as the evidence record needs it."""
-    s = result.status
-    doc = [[s.source, s.status, s.reason, s.url], [_fact(f) for f in result.facts]]
+    doc = [
+        [
+            [r.status.source, r.status.status, r.status.reason, r.status.url],
+            [_fact(f) for f in r.facts],
+        ]
+        for r in results
+    ]
     return json.dumps(doc, separators=(",", ":")).encode()
 
 
-def load(payload: bytes) -> SourceResult | None:
-    """A stored result, or None when the row is not one this version wrote."""
+def load(payload: bytes) -> list[SourceResult] | None:
+    """Stored results, or None when the row is not one this version wrote."""
     try:
-        status, facts = json.loads(payload)
-        return SourceResult(
-            SourceStatus(*status),
-            tuple(_unfact(f) for f in facts),
-        )
-    except (ValueError, TypeError):
+        return [
+            SourceResult(SourceStatus(*status), tuple(_unfact(f) for f in facts))
+            for status, facts in json.loads(payload.decode())
+        ]
+    except (ValueError, TypeError):  # UnicodeDecodeError is a ValueError
         return None
 
 
+# One row: a component's sources of one phase whose results are kept (indices into the
+# phase's lookups), under one key.
+Group = tuple[str, list[int]]
+
+
 class Memo:
-    """One scan's use of the derived-facts table: read once up front, written once at the end."""
+    """One scan's use of the derived-facts table: read once per phase, written once at the end.
+
+    A row holds one component's results from every network source of a phase, kept until
+    the earliest answer any of them rests on expires: a warm scan reads one row per
+    component, not one per source.
+    """
 
     def __init__(self, cache: Cache, ctx: Context, now: float) -> None:
         self._derived = cache.derived
@@ -123,22 +137,58 @@ class Memo:
         self._now = now
         self._rows: list[tuple[str, str, float, bytes]] = []
 
-    def found(self, keys: Sequence[str]) -> dict[str, SourceResult]:
-        """The kept results among `keys` (fresh now)."""
-        out = {}
-        for k, payload in self._derived.get_many(keys, self._now).items():
-            result = load(payload)
-            if result is not None:
-                out[k] = result
+    def groups(
+        self,
+        lookups: Sequence[tuple[Component, Any]],
+        digests: dict[str, str],
+        prior: Callable[[str], Iterable[Fact]] | None,
+    ) -> list[Group]:
+        """Rows for `lookups` (component, source); sources with ``LOCAL`` set are never kept.
+
+        Phase-2 sources depend on what phase 1 found: `prior(purl)` is part of their key.
+        """
+        by_comp: dict[str, list[int]] = {}
+        for n, (c, source) in enumerate(lookups):
+            if not getattr(source, "LOCAL", False):  # local files change without a TTL
+                by_comp.setdefault(c.purl, []).append(n)
+        out = []
+        for purl, idx in by_comp.items():
+            names = ",".join(lookups[n][1].NAME for n in idx)
+            after = facts_digest(prior(purl)) if prior is not None else ""
+            out.append((key(self.context, names, digests[purl], after), idx))
         return out
 
-    def keep(self, row_key: str, result: SourceResult, reads: Reads) -> None:
-        """Keep `result` until its earliest answer expires, when every answer was kept."""
-        if result.status.status not in KEPT or not reads.kept:
-            return
-        until = reads.until if reads.until != math.inf else self._now + _NOTHING_READ
-        if until > self._now:
-            self._rows.append((row_key, result.status.source, until, dump(result)))
+    def found(self, groups: Sequence[Group]) -> dict[int, SourceResult]:
+        """The kept results of `groups` still fresh now, by lookup index."""
+        stored = self._derived.get_many([k for k, _ in groups], self._now)
+        out: dict[int, SourceResult] = {}
+        for k, idx in groups:
+            payload = stored.get(k)
+            results = load(payload) if payload is not None else None
+            if results is not None and len(results) == len(idx):
+                out.update(zip(idx, results, strict=True))
+        return out
+
+    def keep(
+        self,
+        groups: Sequence[Group],
+        results: Sequence[SourceResult | None],
+        reads: dict[int, Reads],
+    ) -> None:
+        """Keep each group looked up in this scan whose every result and answer may be kept."""
+        for k, idx in groups:
+            if not all(n in reads for n in idx):
+                continue  # taken from the table: already there
+            got = [results[n] for n in idx]
+            if any(r is None or r.status.status not in KEPT for r in got):
+                continue
+            if not all(reads[n].kept for n in idx):
+                continue
+            until = min(reads[n].until for n in idx)
+            until = until if until != math.inf else self._now + _NOTHING_READ
+            if until > self._now:
+                kept = [r for r in got if r is not None]
+                self._rows.append((k, kept[0].status.source, until, dump(kept)))
 
     def flush(self) -> None:
         """Write what this scan derived, in one transaction."""

@@ -6,13 +6,14 @@ import logging
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from typing import Protocol, cast
+from typing import Protocol, TypeVar, cast
 
 from sbom.model import FIRST_PARTY, Component, Inventory
 from scanner.enrich import memo as memo_rows
 from scanner.enrich.context import Context
 from scanner.enrich.model import Coverage, Enriched, Fact, Provenance, SourceResult, SourceStatus
 from scanner.net.cache import MEMORY
+from scanner.net.reads import Reads
 
 log = logging.getLogger("scanner.enrich")
 
@@ -46,10 +47,11 @@ class LaterEnricher(Enricher, Protocol):
     ) -> SourceResult: ...
 
 
-# One lookup: the component and the source; a job is its call, the source's name and the
-# key its result is kept under (None: a local source, never kept).
+# One lookup: the component and the source; a job is its call, the source's name and
+# whether to record the answers it reads (for the derived-facts table).
 Pair = tuple[Component, Enricher]
-Job = tuple[Callable[[], SourceResult], str, str | None]
+E = TypeVar("E", bound=Enricher)
+Job = tuple[Callable[[], SourceResult], str, bool]
 
 # The project's own modules and toolchain packages are never looked up: a registry entry
 # of the same name would be someone else's package (and installed metadata the project's).
@@ -61,6 +63,20 @@ def _applies(enricher: Enricher, component: Component) -> bool:
         return False
     types = enricher.ECOSYSTEMS
     return "*" in types or component.ecosystem in types
+
+
+def _pairs(comps: Sequence[Component], sources: Sequence[E]) -> list[tuple[Component, E]]:
+    """(component, source) for every source that applies, sources in their order."""
+    by_type: dict[str, list[E]] = {}
+    out: list[tuple[Component, E]] = []
+    for c in comps:
+        if c.source_kind in FIRST_PARTY:
+            continue
+        fitting = by_type.get(c.ecosystem)
+        if fitting is None:  # a few purl types per inventory: worked out once each
+            fitting = by_type[c.ecosystem] = [e for e in sources if _applies(e, c)]
+        out.extend((c, e) for e in fitting)
+    return out
 
 
 def _first_party(component: Component) -> SourceStatus:
@@ -96,39 +112,36 @@ def enrich(
     comps = inventory.components
     facts: dict[str, list[Fact]] = defaultdict(list)
     statuses: dict[str, list[SourceStatus]] = defaultdict(list)
-    total = sum(1 for c in comps for e in (*enrichers, *later) if _applies(e, c))
+    phase1, phase2 = _pairs(comps, enrichers), _pairs(comps, later)
+    total = len(phase1) + len(phase2)
     done = [0]
     lock = threading.Lock()
     memo = _memo(ctx)
     digests = {c.purl: memo_rows.component_digest(c) for c in comps} if memo else {}
 
-    def one(job: Job) -> SourceResult:
-        call, name, row = job
-        if memo is None or row is None:
+    def one(job: Job) -> tuple[SourceResult, Reads | None]:
+        call, name, record = job
+        reads = None
+        if not record:
             result = _safe(call, name)
         else:
             with ctx.client.recording() as reads:
                 result = _safe(call, name)
-            memo.keep(row, result, reads)
         if progress is not None:
             with lock:
                 done[0] += 1
                 count = done[0]
             progress(count, total)
-        return result
+        return result, reads
 
     def collect(calls: list[Pair], prior: bool) -> None:
         """Run `calls`, taking results kept from an earlier scan as they are; facts in call order."""
         results: list[SourceResult | None] = [None] * len(calls)
-        rows: dict[int, str] = {}
+        groups: list[memo_rows.Group] = []
         if memo is not None:
-            for n, (c, e) in enumerate(calls):
-                if not getattr(e, "LOCAL", False):  # local files change without a TTL
-                    after = memo_rows.facts_digest(facts[c.purl]) if prior else ""
-                    rows[n] = memo_rows.key(memo.context, e.NAME, digests[c.purl], after)
-            kept = memo.found(list(rows.values()))
-            for n, row in rows.items():
-                results[n] = kept.get(row)
+            groups = memo.groups(calls, digests, facts.__getitem__ if prior else None)
+            for n, hit in memo.found(groups).items():
+                results[n] = hit
         todo = [n for n, r in enumerate(results) if r is None]
         if progress is not None and len(todo) < len(calls):
             with lock:
@@ -138,9 +151,15 @@ def enrich(
         if not prior:  # batches fetch only what some source still has to look up
             _prefetch(ctx, enrichers, [(calls[n][0], calls[n][1].NAME) for n in todo])
         make = second if prior else first
-        jobs: list[Job] = [(make(*calls[n]), calls[n][1].NAME, rows.get(n)) for n in todo]
-        for n, fresh in zip(todo, ctx.client.map(one, jobs), strict=True):
+        kept = {n for _, idx in groups for n in idx}
+        jobs: list[Job] = [(make(*calls[n]), calls[n][1].NAME, n in kept) for n in todo]
+        reads: dict[int, Reads] = {}
+        for n, (fresh, read) in zip(todo, ctx.client.map(one, jobs), strict=True):
             results[n] = fresh
+            if read is not None:
+                reads[n] = read
+        if memo is not None:
+            memo.keep(groups, results, reads)
         for (c, _), result in zip(calls, results, strict=True):
             if result is not None:  # always: every slot is kept or freshly looked up
                 statuses[c.purl].append(result.status)
@@ -156,9 +175,9 @@ def enrich(
     for c in comps:
         if c.source_kind in FIRST_PARTY:
             statuses[c.purl].append(_first_party(c))
-    collect([(c, e) for c in comps for e in enrichers if _applies(e, c)], False)
-    if later:
-        collect([(c, e) for c in comps for e in later if _applies(e, c)], True)
+    collect(phase1, False)
+    if phase2:
+        collect(list(phase2), True)
     if memo is not None:
         memo.flush()
     provenance = {

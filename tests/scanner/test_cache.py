@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from scanner.net.cache import Cache, CacheEntry, default_cache_dir, request_key
+from scanner.net.cache_file import CHECK_EVERY
 from scanner.net.client import Fetched, FetchError, JsonDoc
 from scanner.net.endpoints import DAY
 from tests.loopback import Reply
@@ -200,7 +201,7 @@ def test_damaged_pages_never_crash(tmp_path: Path, check: bool, caplog) -> None:
     data = bytearray(path.read_bytes())
     data[8192:60000] = os.urandom(60000 - 8192)  # keep the header page, wreck the b-trees
     path.write_bytes(bytes(data))
-    # Checked on open, or found by the first query that reads a damaged page.
+    # Checked on open (at most daily), or found by the first query that reads a damaged page.
     with caplog.at_level(logging.WARNING, "scanner.net.cache"), Cache(path, check=check) as store:
         for i in range(200):
             store.get(f"k{i}")  # a miss or a hit, never an exception
@@ -230,3 +231,24 @@ def test_cache_file_is_private(tmp_path: Path) -> None:
     assert sqlite3.connect(tmp_path / "d" / "c.sqlite3").execute(
         "PRAGMA journal_mode"
     ).fetchone() == ("wal",)
+
+
+def test_the_integrity_check_runs_at_most_daily(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+
+    def checked_at() -> float:
+        with sqlite3.connect(path) as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'checked_at'").fetchone()
+        return float(row[0])
+
+    with Cache(path) as store:
+        store.put("k", entry())
+    first = checked_at()
+    with Cache(path):
+        pass
+    assert checked_at() == first  # checked minutes ago: not again
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE meta SET value = value - ? WHERE key = 'checked_at'", (CHECK_EVERY,))
+    with Cache(path):
+        pass
+    assert checked_at() >= first  # a day on, checked again on open
