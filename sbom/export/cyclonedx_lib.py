@@ -218,7 +218,7 @@ def render(
     """CycloneDX 1.6 XML or JSON through the library."""
     inv = scrub(inv, show_surrogates)
     bom = build_bom(inv, reproducible, tool_version)
-    # The generation context, for the SBOM export only: the scan reports write their own.
+    # The generation context; the scan's CycloneDX reports set the same from the inventory.
     bom.metadata.lifecycles = [
         PredefinedLifecycle(LifecyclePhase(phase)) for phase in lifecycles(inv)
     ]

@@ -73,6 +73,9 @@ def document(result: ScanResult, extras: dict[str, Extras] | None = None) -> dic
     props.update(document_properties(result))
     metadata = {
         "timestamp": timestamp(result).isoformat(),
+        # The inventory's generation context and its known unknowns (compositions) hold for
+        # the enriched document too: enrichment adds facts, never components.
+        **({"lifecycles": meta["lifecycles"]} if "lifecycles" in meta else {}),
         "tools": {"components": tools},
         "component": meta["component"],
         "properties": [{"name": n, "value": v} for n, v in sorted(props)],
@@ -86,6 +89,7 @@ def document(result: ScanResult, extras: dict[str, Extras] | None = None) -> dic
         "metadata": metadata,
         "components": [_enrich(c, extras.get(c["bom-ref"])) for c in base["components"]],
         "dependencies": base["dependencies"],
+        "compositions": base["compositions"],
     }
     doc["serialNumber"] = serial_number(doc)
     return doc

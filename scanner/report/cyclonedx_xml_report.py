@@ -9,7 +9,9 @@ from cyclonedx.model import Property, XsUri
 from cyclonedx.model.component import Component as CdxComponent
 from cyclonedx.model.component import ComponentType
 from cyclonedx.model.contact import OrganizationalContact, OrganizationalEntity
+from cyclonedx.model.lifecycle import LifecyclePhase, PredefinedLifecycle
 
+from sbom.export.completeness import lifecycles
 from sbom.export.cyclonedx_lib import build_bom, to_xml
 from sbom.export.fields import TOOL_NAME
 from scanner.pipeline import ScanResult
@@ -53,6 +55,9 @@ def bom(result: ScanResult) -> Any:
     doc = build_bom(result.inventory, reproducible=True)
     doc.serial_number = UUID(serial.removeprefix("urn:uuid:"))
     doc.metadata.timestamp = timestamp(result)
+    doc.metadata.lifecycles = [
+        PredefinedLifecycle(LifecyclePhase(phase)) for phase in lifecycles(result.inventory)
+    ]
     doc.metadata.tools.components = [
         CdxComponent(type=ComponentType.APPLICATION, name=TOOL_NAME, version=result.tool_version)
     ]
@@ -70,5 +75,5 @@ def bom(result: ScanResult) -> Any:
 
 
 def render(result: ScanResult) -> str:
-    """CycloneDX 1.6 XML text."""
-    return to_xml(bom(result))
+    """CycloneDX 1.6 XML text, with the inventory's compositions (as the JSON report)."""
+    return to_xml(bom(result), result.inventory)
