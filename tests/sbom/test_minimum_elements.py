@@ -125,3 +125,13 @@ def test_check_minimum_reports_per_element(
     )
     err = capsys.readouterr().err
     assert "missing Known unknowns (compositions) (SPDX 2.3 has no compositions)" in err
+
+
+def test_the_spdx_list_read_directly_is_the_librarys(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cyclonedx.spdx import is_supported_id
+
+    sample = ["MIT", "Apache-2.0", "GPL-2.0-or-later", "Classpath-exception-2.0", "mit", "Foo"]
+    assert [licenses.is_id(v) for v in sample] == [bool(is_supported_id(v)) for v in sample]
+    # A library version that moved its copy of the list: the public API answers instead.
+    monkeypatch.setattr(licenses, "_spdx_ids", lambda: None)
+    assert [licenses.is_id(v) for v in sample] == [True, True, True, True, False, False]
