@@ -1,4 +1,4 @@
-"""Derived facts kept between scans: one source's result for one component, while its answers hold."""
+"""Derived facts kept between scans: a component's results from its sources, while their answers hold."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def facts_digest(facts: Iterable[Fact]) -> str:
 
 
 def key(context: str, source: str, component: str, prior: str = "") -> str:
-    """The row key of one source's result for one component (digests from above)."""
+    """The row key of a component's results from `source` (names joined by commas)."""
     return hashlib.sha256(f"{context}\n{source}\n{component}\n{prior}".encode()).hexdigest()
 
 
@@ -188,7 +188,8 @@ class Memo:
             until = until if until != math.inf else self._now + _NOTHING_READ
             if until > self._now:
                 kept = [r for r in got if r is not None]
-                self._rows.append((k, kept[0].status.source, until, dump(kept)))
+                names = ",".join(r.status.source for r in kept)
+                self._rows.append((k, names, until, dump(kept)))
 
     def flush(self) -> None:
         """Write what this scan derived, in one transaction."""

@@ -22,11 +22,11 @@ class Enricher(Protocol):
     """A provenance source module: ``NAME``, ``ECOSYSTEMS`` and ``enrich``.
 
     ``ECOSYSTEMS`` lists the purl types it reads (``("*",)`` for all). A source that reads
-    the scanned tree's files has ``LOCAL = True``: its results are never kept between scans. Sources with
-    ``PHASE = 2`` run after the registries and receive their facts (code hosts follow the
-    repository URLs that registries declared). A source whose service has a batch endpoint
-    also has ``prefetch(components, ctx)``, run first: it keeps the batch's answers as those
-    of the single lookups that ``enrich`` then makes.
+    the scanned tree's files has ``LOCAL = True``: its results are never kept between
+    scans. Sources with ``PHASE = 2`` run after the registries and receive their facts
+    (code hosts follow the repository URLs that registries declared). A source whose
+    service has a batch endpoint also has ``prefetch(components, ctx)``, run first: it keeps
+    the batch's answers as those of the single lookups that ``enrich`` then makes.
     """
 
     @property

@@ -47,7 +47,10 @@ def _check(conn: sqlite3.Connection) -> None:
         return
     if conn.execute("PRAGMA quick_check").fetchone() != ("ok",):
         raise sqlite3.DatabaseError("quick_check failed")
-    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('checked_at', ?)", (now,))
+    try:
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('checked_at', ?)", (now,))
+    except sqlite3.OperationalError:  # read-only or busy: checked, just not recorded
+        log.debug("cache check time not recorded")
 
 
 def _create(conn: sqlite3.Connection, version: int) -> None:
