@@ -37,6 +37,8 @@ class Candidate:
     note: str
     sources: list[dict[str, Any]]
     scope: str = "organisation"
+    verified: bool = True
+    """False: only the repository it was found in ties it to the entity."""
 
 
 @dataclass
@@ -71,15 +73,16 @@ class Proposal:
             else:
                 self._not_added(c.kind, c.value, why, c.sources)
             return
-        self.identifiers.append(
-            {
-                "kind": c.kind,
-                "value": c.value,
-                "scope": c.scope,
-                "src": self._ids(c.sources),
-                "note": c.note,
-            }
-        )
+        ident: dict[str, Any] = {
+            "kind": c.kind,
+            "value": c.value,
+            "scope": c.scope,
+            "src": self._ids(c.sources),
+            "note": c.note,
+        }
+        if not c.verified:
+            ident["verified"] = False
+        self.identifiers.append(ident)
 
     def reject(self, kind: str, value: str, why: str, sources: list[dict[str, Any]]) -> None:
         """Record something found and not proposed, with why (a reviewer may still take it)."""

@@ -20,6 +20,20 @@ Key = tuple[str, str]
 
 
 @dataclass(frozen=True)
+class How:
+    """How an identifier was derived, and whether a registry or domain backs it by itself.
+
+    Backed: a groupId under an attributed domain or code-host namespace (Maven Central
+    verifies both), a Go module host under an attributed domain, a crates.io team of an
+    attributed organisation, a reserved NuGet prefix. Anything else rests on the repository
+    it was found in, unless an author's e-mail is at an attributed domain (CONTRIBUTING).
+    """
+
+    text: str
+    backed: bool = False
+
+
+@dataclass(frozen=True)
 class Found:
     """A package a manifest declares, in a repository at a pinned commit."""
 
@@ -105,53 +119,52 @@ def package_key(d: Declared) -> Key:
     return kinds[d.ecosystem], pep503(d.name) if d.ecosystem == "pypi" else d.name
 
 
-def namespaces(f: Found, listed: Listed | None, att: Attributed) -> list[tuple[Key, str]]:
+def namespaces(f: Found, listed: Listed | None, att: Attributed) -> list[tuple[Key, How]]:
     """The identifiers a supported package stands for, each with how it was derived."""
     d = f.declared
     if d.ecosystem == "npm" and d.name.startswith("@") and "/" in d.name:
-        return [(("npm_scope", d.name.split("/")[0]), "the scope of the packages")]
+        return [(("npm_scope", d.name.split("/")[0]), How("the scope of the packages"))]
     if d.ecosystem == "maven":
         return [_maven(d.name.split(":")[0], att)]
     if d.ecosystem == "go":
         host = d.name.split("/")[0]
         if host not in FAMILY_OF_HOST and att.host(host):
-            return [(("go_module_prefix", host), "the module host, under an attributed domain")]
-    out = [(package_key(d), "the package name")]
+            how = How("the module host, under an attributed domain", backed=True)
+            return [(("go_module_prefix", host), how)]
+    out = [(package_key(d), How("the package name"))]
     if listed and listed.organization:
-        out.append(
-            (("pypi_org", listed.organization), "the PyPI organization that owns the package")
-        )
+        how = How("the PyPI organization that owns the package")
+        out.append((("pypi_org", listed.organization), how))
     for team in listed.teams if listed else ():
         org = team.split(":")[1] if team.count(":") == 2 else ""
         if ("github", org) in att.owners:
-            out.append(
-                (
-                    ("crates_owner", team),
-                    "a crates.io owner team of an attributed GitHub organisation",
-                )
-            )
+            how = How("a crates.io owner team of an attributed GitHub organisation", backed=True)
+            out.append((("crates_owner", team), how))
     return out
 
 
-def _maven(group: str, att: Attributed) -> tuple[Key, str]:
+def _maven(group: str, att: Attributed) -> tuple[Key, How]:
     """A groupId's verified namespace: the reverse of an attributed domain or a code-host owner."""
     for d in sorted(att.domains, key=len, reverse=True):
         rev = ".".join(reversed(d.split(".")))
         if group == rev or group.startswith(rev + "."):
-            return ("maven_group_prefix", rev), f"the reverse of the attributed domain {d}"
+            how = How(f"the reverse of the attributed domain {d}", backed=True)
+            return ("maven_group_prefix", rev), how
     for family, owner in sorted(att.owners):
         for prefix in (f"io.{family}.{owner}", f"com.{family}.{owner}"):
             if group == prefix or group.startswith(prefix + "."):
-                return ("maven_group_prefix", prefix), f"the {family} namespace of {owner}"
-    return ("maven_group_prefix", group), "the groupId"
+                how = How(f"the {family} namespace of {owner}", backed=True)
+                return ("maven_group_prefix", prefix), how
+    return ("maven_group_prefix", group), How("the groupId")
 
 
 def consolidate(
     groups: dict[Key, list[tuple[Found, Listed | None]]],
-) -> tuple[dict[Key, list[tuple[Found, Listed | None]]], dict[Key, str]]:
+) -> tuple[dict[Key, list[tuple[Found, Listed | None]]], dict[Key, How]]:
     """Namespaces that several packages share (a Go vanity host, a reserved NuGet ID prefix),
     and how each merged one was derived."""
-    out, hows = dict(groups), {}
+    out: dict[Key, list[tuple[Found, Listed | None]]] = dict(groups)
+    hows: dict[Key, How] = {}
     by_host: dict[str, list[Key]] = defaultdict(list)
     by_root: dict[str, list[Key]] = defaultdict(list)
     for k in groups:
@@ -165,9 +178,12 @@ def consolidate(
         if len(ks) > 1:
             out[new] = [x for k in ks for x in out.pop(k)]
             hows[new] = (
-                "the module host these modules share"
+                How("the module host these modules share")
                 if new[0] == "go_module_prefix"
-                else "the ID prefix these packages share, each on a reserved (verified) prefix"
+                else How(
+                    "the ID prefix these packages share, each on a reserved (verified) prefix",
+                    backed=True,
+                )
             )
     return out, hows
 

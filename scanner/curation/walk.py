@@ -16,6 +16,7 @@ from scanner.curation.codehost import FAMILIES, Pinned, Repo, Walker
 from scanner.curation.derive import (
     Attributed,
     Found,
+    How,
     Key,
     consolidate,
     judge,
@@ -54,7 +55,7 @@ def propose(
     listings = dict(zip(names, answers, strict=True))
     proposal = Proposal(fs, entity_id, today)
     groups: dict[Key, Group] = defaultdict(list)
-    hows: dict[Key, str] = {}
+    hows: dict[Key, How] = {}
     refused: list[tuple[Found, Listed | None, str]] = []
     for f in published:
         listed = listings[f.declared.ecosystem, f.declared.name]
@@ -157,7 +158,7 @@ def _evidence(group: Group, today: str) -> list[dict[str, Any]]:
     return list(unique.values())
 
 
-def _candidate(k: Key, group: Group, how: str, att: Attributed, today: str) -> Candidate:
+def _candidate(k: Key, group: Group, how: How, att: Attributed, today: str) -> Candidate:
     names = sorted({f.declared.name for f, _ in group})
     repos = sorted({f.pinned.repo.full_name for f, _ in group})
     checked = sorted({r.registry for _, r in group if r and r.found})
@@ -166,7 +167,7 @@ def _candidate(k: Key, group: Group, how: str, att: Attributed, today: str) -> C
         [e for f, r in group for e in (*f.declared.emails, *(r.emails if r else ()))]
     )
     shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
-    note = f"{how}: {shown}, declared in {', '.join(repos[:4])} (attributed to {att.entity})"
+    note = f"{how.text}: {shown}, declared in {', '.join(repos[:4])} (attributed to {att.entity})"
     if checked:
         note += f"; {', '.join(checked)} lists the package(s) and names no other repository"
     if unchecked:
@@ -175,4 +176,9 @@ def _candidate(k: Key, group: Group, how: str, att: Attributed, today: str) -> C
         note += "; no registry lookup for this ecosystem"
     if mails:
         note += f"; author or publisher e-mail at {', '.join(mails)} (attributed)"
-    return Candidate(k[0], k[1], note, _evidence(group, today))
+    backed = how.backed or bool(mails)
+    if not backed:
+        # A person's or no one's name on the manifest: only the repository ties it to the
+        # entity, which is not enough to call it verified (CONTRIBUTING).
+        note += "; unverified: no author at an attributed domain, no registry-verified namespace"
+    return Candidate(k[0], k[1], note, _evidence(group, today), verified=backed)

@@ -153,3 +153,19 @@ def test_offline_without_a_cache_asks_nothing_and_says_why(
     assert doc["proposed_by"]["problems"] == [
         "stopped at github acme-example repositories: offline: not in cache"
     ]
+
+
+def test_only_a_corporate_author_or_a_verified_namespace_makes_a_proposal_verified(
+    acme_root: Path, run: Callable[..., dict[str, Any]]
+) -> None:
+    doc = run(acme_root)
+    idents = {(i["kind"], i["value"]): i for i in doc["entities"][0]["identifiers"]}
+    unverified = {k for k, i in idents.items() if i.get("verified") is False}
+    # An author at acme.example, or a groupId under acme.example: the company is shown.
+    assert ("npm_scope", "@acme-widgets") not in unverified
+    assert ("maven_group_prefix", "example.acme") not in unverified
+    # A package whose manifest names no one at an attributed domain rests on its repository
+    # alone (CONTRIBUTING): proposed, but unverified, and the note says why.
+    assert ("pub_name_pattern", "acme_flutter") in unverified
+    for k in unverified:
+        assert "unverified: no author at an attributed domain" in idents[k]["note"]
