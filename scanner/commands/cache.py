@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         info = cache.info()
         echo(f"path: {info.path}")
         echo(f"entries: {info.entries} ({info.negative} of them 'not found')")
-        echo(f"derived facts: {info.derived} component lookups (kept while their answers are)")
+        echo(f"derived facts: {info.derived} rows (a component's results, kept while fresh)")
         echo(f"size: {info.size_bytes} bytes")
         for source, count in sorted(info.by_source.items()):
             echo(f"  {source}: {count}")
