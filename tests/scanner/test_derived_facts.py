@@ -175,3 +175,20 @@ def test_a_kept_result_round_trips_exactly_even_with_a_lone_surrogate() -> None:
     result = SourceResult(SourceStatus("npm", "ok", "", "u"), (fact,))
     assert memo.load(memo.dump([result, result])) == [result, result]
     assert memo.load(b"not json") is None and memo.load(b'[["npm"]]') is None
+
+
+def test_offline_takes_fresh_kept_results_and_keeps_nothing_from_stale_copies(
+    server: LoopbackServer, make_client: Callable[..., HttpClient], cache: Cache
+) -> None:
+    server.route("/known-pkg", Reply.json(_packument("known-pkg")))
+    clock, source = Clock(), Counting(npm)
+    online = _scan(make_client, cache, server, source, clock)
+    offline = _scan(make_client, cache, server, source, clock, offline=True)
+    assert offline == online and source.calls == 2  # fresh: taken as kept
+    # Two days on, everything has expired: offline, the sources answer from stale copies
+    # (or not at all), and none of that is kept for the next scan.
+    clock.now += 2 * 86400
+    _scan(make_client, cache, server, source, clock, offline=True)
+    assert source.calls == 4 and cache.info().derived == 2  # the old rows, not renewed
+    _scan(make_client, cache, server, source, clock, offline=True)
+    assert source.calls == 6
