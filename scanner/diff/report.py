@@ -102,6 +102,11 @@ def _more(shown: int, total: int, what: str) -> list[str]:
     return [f"  … {total - shown} more {what} (see --report json)"] if total > shown else []
 
 
+def _section(title: str, rows: list[str], total: int, what: str) -> list[str]:
+    """A titled block of at most MAX_ROWS rows (already cut), saying how many more there are."""
+    return ["", title, *rows, *_more(len(rows), total, what)] if total else []
+
+
 def table(d: DiffResult, color: bool = False) -> str:
     """Plain text for a terminal."""
     s = summary(d)
@@ -137,20 +142,24 @@ def table(d: DiffResult, color: bool = False) -> str:
             f"{'':10}{_clean(f.reason, 110)}",
         ]
     lines += _more(len(shown), len(active), "new findings")
-    if d.changed:
-        lines += ["", "CHANGED VERSIONS"]
-        lines += [
+    lines += _section(
+        "CHANGED VERSIONS",
+        [
             f"  {_clean(v.name, 50)}: {_clean(', '.join(v.base), 60)} → {_clean(', '.join(v.head), 60)}"
             for v in d.changed[:MAX_ROWS]
-        ]
-        lines += _more(min(MAX_ROWS, len(d.changed)), len(d.changed), "changed versions")
-    if d.provenance:
-        lines += ["", "PROVENANCE CHANGES OF KEPT PACKAGES"]
-        lines += [
+        ],
+        len(d.changed),
+        "changed versions",
+    )
+    lines += _section(
+        "PROVENANCE CHANGES OF KEPT PACKAGES",
+        [
             f"  {_clean(p.package, 50)}: new {p.what} {_clean(p.value, 60)} ({_clean(p.source, 30)})"
             for p in d.provenance[:MAX_ROWS]
-        ]
-        lines += _more(min(MAX_ROWS, len(d.provenance)), len(d.provenance), "provenance changes")
+        ],
+        len(d.provenance),
+        "provenance changes",
+    )
     if d.stale_waivers:
         lines += ["", "STALE WAIVERS (bound to the base version)"]
         lines += [f"  {_clean(u.waiver.id, 30)}: {_clean(u.note, 100)}" for u in d.stale_waivers]

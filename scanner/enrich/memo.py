@@ -11,9 +11,10 @@ from typing import Any
 from sbom.model import Component
 from scanner import __version__
 from scanner.enrich.context import Context
+from scanner.enrich.golang import GOGET_ENV
 from scanner.enrich.model import Fact, SourceResult, SourceStatus
 from scanner.net.cache import Cache
-from scanner.net.endpoints import ENDPOINTS
+from scanner.net.endpoints import DAY, ENDPOINTS
 from scanner.net.reads import Reads
 
 # Bump when a source changes what it derives from the same answers within one version.
@@ -22,8 +23,7 @@ MEMO_VERSION = 1
 # the deadline are this scan's trouble and are asked again next time.
 KEPT = frozenset({"ok", "not-found", "not-applicable", "skipped"})
 # A result that read nothing (a skipped or inapplicable component) is kept for a day.
-_NOTHING_READ = 86400.0
-_GOGET_ENV = "ICTS_SCAN_GOGET_URL"
+_NOTHING_READ = DAY
 
 
 def context_digest(ctx: Context) -> str:
@@ -36,7 +36,7 @@ def context_digest(ctx: Context) -> str:
         __version__,
         MEMO_VERSION,
         sorted((e.source, ctx.base(e.source)) for e in ENDPOINTS),
-        ctx.environ.get(_GOGET_ENV, ""),
+        ctx.environ.get(GOGET_ENV, ""),
         sorted(k for k, v in ctx.environ.items() if k.endswith("_TOKEN") and v.strip()),
         ctx.tree_endpoints,
         ctx.verify,

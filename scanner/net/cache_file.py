@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from scanner.net.endpoints import DAY
+
 log = logging.getLogger("scanner.net.cache")
 
 T = TypeVar("T")
@@ -35,7 +37,7 @@ CREATE TABLE IF NOT EXISTS derived (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value REAL NOT NULL);
 """
 # How often the file's integrity is checked on open (seconds).
-CHECK_EVERY = 86400.0
+CHECK_EVERY = DAY
 
 
 def _check(conn: sqlite3.Connection) -> None:

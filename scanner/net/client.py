@@ -91,10 +91,14 @@ class HttpClient:
         """
         return self._recorder.recording()
 
-    def _note(self, result: Fetched | FetchError | None, source: str, ttl: float | None) -> None:
+    def _note(
+        self, result: Fetched | JsonDoc | FetchError | None, source: str, ttl: float | None
+    ) -> None:
         """Record what a lookup read; None: an answer the cache does not keep."""
         reads = self._recorder.current
         if reads is not None:
+            if isinstance(result, JsonDoc):
+                result = result.fetched
             kept = None if result is None else self._answers.fresh_until(result, source, ttl)
             reads.add(kept)
 
@@ -251,7 +255,7 @@ class HttpClient:
         recent = self._recent.get(key) if use_cache else None
         if recent is not None:
             self._count("parsed_hit")
-            self._note(recent.fetched, source, ttl)
+            self._note(recent, source, ttl)
             return recent
         result = self._once(
             key,
@@ -264,12 +268,12 @@ class HttpClient:
             redirect_hosts=redirect_hosts,
             use_cache=use_cache,
         )
+        doc = result if isinstance(result, FetchError) else decode_json(result)
+        # A body that is not JSON is no kept answer (fresh_until says so): facts derived from
+        # it, like those from a lookup without the cache, hold for this scan only.
+        self._note(doc if use_cache else None, source, ttl)
         if isinstance(result, FetchError):
-            self._note(result if use_cache else None, source, ttl)
             return result
-        doc = decode_json(result)
-        # Not JSON, or not kept: facts derived from it hold for this scan only.
-        self._note(doc.fetched if isinstance(doc, JsonDoc) and use_cache else None, source, ttl)
         if isinstance(doc, FetchError) and use_cache:
             self._answers.forget(key, doc)
         elif use_cache and isinstance(doc, JsonDoc) and not result.stale:

@@ -16,7 +16,7 @@ from scanner.enrich.model import Fact, SourceResult, SourceStatus
 from scanner.enrich.run import enrich
 from scanner.net.cache import Cache, CacheEntry
 from scanner.net.client import HttpClient
-from scanner.net.endpoints import HOUR
+from scanner.net.endpoints import DAY, HOUR
 from tests.loopback import LoopbackServer, Reply
 from tests.scanner.conftest import Clock
 
@@ -187,7 +187,7 @@ def test_offline_takes_fresh_kept_results_and_keeps_nothing_from_stale_copies(
     assert offline == online and source.calls == 2  # fresh: taken as kept
     # Two days on, everything has expired: offline, the sources answer from stale copies
     # (or not at all), and none of that is kept for the next scan.
-    clock.now += 2 * 86400
+    clock.now += 2 * DAY
     _scan(make_client, cache, server, source, clock, offline=True)
     assert source.calls == 4 and cache.info().derived == 2  # the old rows, not renewed
     _scan(make_client, cache, server, source, clock, offline=True)
