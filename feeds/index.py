@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from feeds import model as m
 from feeds.hosts import NAME_PATTERN_KINDS, normalize_identifier, suffixes
@@ -47,27 +48,36 @@ class Index:
         self.ids: dict[str, dict[str, list[Hit]]] = {}
         self.non_linking: dict[str, dict[str, Hit]] = {}
         self.patterns: dict[str, list[tuple[re.Pattern[str], Hit]]] = {}
-        self.full_names: dict[str, list[Hit]] = {}
-        self.name_keys: dict[str, list[Hit]] = {}
-        self.text_keys: dict[str, list[Hit]] = {}
-        self.cjk_keys: dict[str, list[Hit]] = {}
-        self.max_tokens = 1
+        self._entities = entities
+        self._csl = csl
         for e in entities.values():
             for ident in e.identifiers:
                 if holds(ident.valid_from, ident.valid_to, on):
                     self._add_identifier(e.id, ident)
-            for n in e.names:
-                if n.free_text:
-                    self._add_name(e, n)
         self.email_providers = {d: ep for ep in email_providers for d in ep.domains}
         self.infrastructure = {h: inf for inf in infrastructure for h in inf.hosts}
         self.tlds = {tld: j for j in jurisdictions for tld in j.all_tlds}
-        self.csl_names: dict[str, list[m.CslParty]] = {}
-        for party in csl.parties if csl else ():
+
+    @cached_property
+    def _names(self) -> _Names:
+        """Name tables, built on the first name lookup: most components never need them."""
+        names = _Names()
+        for e in self._entities.values():
+            for n in e.names:
+                if n.free_text:
+                    names.add(e, n)
+        return names
+
+    @cached_property
+    def _csl_names(self) -> dict[str, list[m.CslParty]]:
+        """CSL parties by name key, built on the first screening."""
+        out: dict[str, list[m.CslParty]] = {}
+        for party in self._csl.parties if self._csl else ():
             for alias in (party.name, *party.alt_names):
                 key = name_key(alias)
                 if usable_key(key):
-                    self.csl_names.setdefault(key, []).append(party)
+                    out.setdefault(key, []).append(party)
+        return out
 
     def _add_identifier(self, entity_id: str, ident: m.Identifier) -> None:
         value = normalize_identifier(ident.kind, ident.value)
@@ -79,24 +89,6 @@ class Index:
             self.patterns.setdefault(ident.kind, []).append((regex, hit))
         else:
             self.ids.setdefault(ident.kind, {}).setdefault(value, []).append(hit)
-
-    def _add_name(self, e: m.Entity, n: m.Name) -> None:
-        full = normalize(n.value)
-        key = name_key(n.value)
-        hit = Hit(e.id, "name", n.value, n)
-        if usable_key(full):
-            _add(self.full_names, full, hit)
-        # A negative control's former name (Nebius was "Yandex N.V.") matches only in full,
-        # so the bare key keeps pointing at the entity that still carries it. A key that is a
-        # word or too short ("ZTE" of "ZTE Corporation") is not matched on its own either.
-        if not distinctive(key) or (e.negative_control and n.type == "former"):
-            return
-        _add(self.name_keys, key, hit)
-        if has_cjk(key):
-            _add(self.cjk_keys, key.replace(" ", ""), hit)
-        else:
-            _add(self.text_keys, key, hit)
-            self.max_tokens = max(self.max_tokens, key.count(" ") + 1)
 
     # Identifier lookups ------------------------------------------------------------------
 
@@ -149,18 +141,19 @@ class Index:
 
     def name(self, text: str, fuzzy: bool = True) -> list[Hit]:
         """A whole name: exact full form, then legal-form-stripped key, then fuzzy."""
+        names = self._names
         full = normalize(text)
-        if full in self.full_names:
-            return list(self.full_names[full])
+        if full in names.full_names:
+            return list(names.full_names[full])
         key = name_key(text)
         if not usable_key(key):
             return []
-        if key in self.name_keys:
-            return list(self.name_keys[key])
+        if key in names.name_keys:
+            return list(names.name_keys[key])
         if not fuzzy:
             return []
         scored: list[Hit] = []
-        for other, hits in self.name_keys.items():
+        for other, hits in names.name_keys.items():
             score = similarity(key, other)
             if score:
                 scored.extend(Hit(h.entity_id, "name-fuzzy", h.value, h.fact, score) for h in hits)
@@ -168,18 +161,19 @@ class Index:
 
     def text(self, text: str) -> list[Hit]:
         """Names that occur in free text (copyright lines, author fields), as whole tokens."""
+        names = self._names
         normalized = normalize(text)
         tokens = normalized.split(" ")
         found: dict[tuple[str, str], Hit] = {}
-        for n in range(min(self.max_tokens, len(tokens)), 0, -1):
+        for n in range(min(names.max_tokens, len(tokens)), 0, -1):
             for i in range(len(tokens) - n + 1):
-                for hit in self.text_keys.get(" ".join(tokens[i : i + n]), ()):
+                for hit in names.text_keys.get(" ".join(tokens[i : i + n]), ()):
                     found.setdefault(
                         (hit.entity_id, hit.value), Hit(hit.entity_id, "text", hit.value, hit.fact)
                     )
         if has_cjk(normalized):
             compact = normalized.replace(" ", "")
-            for key, hits in self.cjk_keys.items():
+            for key, hits in names.cjk_keys.items():
                 if key in compact:
                     for hit in hits:
                         found.setdefault(
@@ -192,17 +186,42 @@ class Index:
         key = name_key(name)
         if not usable_key(key):
             return []
-        if key in self.csl_names:
-            return [(p, 1.0) for p in self.csl_names[key]]
+        table = self._csl_names
+        if key in table:
+            return [(p, 1.0) for p in table[key]]
         if not fuzzy:
             return []
-        out = [
-            (p, s)
-            for other, ps in self.csl_names.items()
-            if (s := similarity(key, other))
-            for p in ps
-        ]
+        out = [(p, s) for other, ps in table.items() if (s := similarity(key, other)) for p in ps]
         return sorted(out, key=lambda x: -x[1])
+
+
+class _Names:
+    """Entity names by full form and by key (legal forms stripped), for names and free text."""
+
+    def __init__(self) -> None:
+        self.full_names: dict[str, list[Hit]] = {}
+        self.name_keys: dict[str, list[Hit]] = {}
+        self.text_keys: dict[str, list[Hit]] = {}
+        self.cjk_keys: dict[str, list[Hit]] = {}
+        self.max_tokens = 1
+
+    def add(self, e: m.Entity, n: m.Name) -> None:
+        full = normalize(n.value)
+        key = name_key(n.value)
+        hit = Hit(e.id, "name", n.value, n)
+        if usable_key(full):
+            _add(self.full_names, full, hit)
+        # A negative control's former name (Nebius was "Yandex N.V.") matches only in full,
+        # so the bare key keeps pointing at the entity that still carries it. A key that is a
+        # word or too short ("ZTE" of "ZTE Corporation") is not matched on its own either.
+        if not distinctive(key) or (e.negative_control and n.type == "former"):
+            return
+        _add(self.name_keys, key, hit)
+        if has_cjk(key):
+            _add(self.cjk_keys, key.replace(" ", ""), hit)
+        else:
+            _add(self.text_keys, key, hit)
+            self.max_tokens = max(self.max_tokens, key.count(" ") + 1)
 
 
 def _add(table: dict[str, list[Hit]], key: str, hit: Hit) -> None:

@@ -33,6 +33,8 @@ _LEGAL_FORMS: tuple[tuple[str, ...], ...] = tuple(
         "pjs", "sherkat",
     )
 )  # fmt: skip
+# Longest first: the longest form at either end is the one removed.
+_LONGEST_FIRST = tuple(sorted(_LEGAL_FORMS, key=len, reverse=True))
 # CJK legal-form endings, removed from the end of a name written without spaces.
 _CJK_FORMS = (
     "股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "集团公司", "集團公司",
@@ -72,7 +74,7 @@ def strip_legal_forms(normalized: str) -> str:
     changed = True
     while changed and len(tokens) > 1:
         changed = False
-        for form in sorted(_LEGAL_FORMS, key=len, reverse=True):
+        for form in _LONGEST_FIRST:
             n = len(form)
             if len(tokens) > n and tuple(tokens[-n:]) == form:
                 tokens = tokens[:-n]

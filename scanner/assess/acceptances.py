@@ -8,8 +8,6 @@ from datetime import date
 from typing import Any
 
 from packageurl import PackageURL
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
 
 from scanner.assess.model import Finding
 from scanner.assess.policy import valid_check
@@ -62,6 +60,9 @@ class AcceptanceUse:
 
 
 def _in_range(purl: str, versions: str) -> bool:
+    from packaging.specifiers import SpecifierSet  # only acceptances with a range need it
+    from packaging.version import InvalidVersion, Version
+
     try:
         version = PackageURL.from_string(purl).version or ""
         return Version(version) in SpecifierSet(versions)
@@ -91,6 +92,8 @@ def parse_acceptances(raw: Iterable[Mapping[str, Any]], path: str | None) -> lis
             except ValueError:
                 raise ConfigError(f"{label}: {key} must be a date (YYYY-MM-DD)") from None
         if "versions" in values:
+            from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
             try:
                 SpecifierSet(values["versions"])
             except InvalidSpecifier:

@@ -9,10 +9,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timezone
-from email import policy
-from email.message import Message
-from email.parser import Parser
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -21,6 +18,9 @@ from sbom.model import Component
 from scanner.enrich.context import Context, FactBuilder, utc_iso
 from scanner.enrich.model import SourceResult, SourceStatus, Status
 from scanner.enrich.people import emails, names_from_list, person
+
+if TYPE_CHECKING:
+    from email.message import Message
 
 NAME = "local"
 # Reads the scanned tree, which changes without a TTL: never kept between scans.
@@ -179,10 +179,10 @@ def enrich(component: Component, ctx: Context) -> SourceResult:
         component.purl, NAME, url=os.path.relpath(path, index.root).replace(os.sep, "/")
     )
     facts.retrieved = utc_iso(datetime.now(timezone.utc))
-    if isinstance(doc, Message):
-        _python_facts(facts, doc)
-    else:
+    if isinstance(doc, dict):
         _npm_facts(facts, doc)
+    else:
+        _python_facts(facts, doc)
     return facts.result()
 
 
@@ -247,6 +247,10 @@ def _metadata(data: bytes) -> Parsed:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return "METADATA is not UTF-8"
+    # Imported here: most scans find no installed Python metadata to read.
+    from email import policy
+    from email.parser import Parser
+
     msg = Parser(policy=policy.compat32).parsestr(text, headersonly=True)
     if not _header(msg, "Name") or not _header(msg, "Version"):
         return "METADATA has no Name or Version"
@@ -263,7 +267,7 @@ def _package_json(data: bytes) -> Parsed:
 
 def _is_python(doc: Parsed, component: Component) -> bool:
     return (
-        isinstance(doc, Message)
+        not isinstance(doc, (dict, str))
         and canonicalize_name(_header(doc, "Name")) == canonicalize_name(component.name)
         and _same(_header(doc, "Version"), component.version or "")
     )

@@ -203,13 +203,15 @@ def _prefetch(
     ctx: Context, enrichers: Sequence[Enricher], todo: Sequence[tuple[Component, str]]
 ) -> None:
     """Batch lookups first; a failed batch only means single lookups, never a failed scan."""
+    if ctx.offline:
+        return
     for enricher in enrichers:
-        hook: Callable[[Sequence[Component], Context], None] | None
-        hook = getattr(enricher, "prefetch", None)
-        if hook is None or ctx.offline:
-            continue
         wanted = [c for c, name in todo if name == enricher.NAME]
         if not wanted:
+            continue  # before the hook: asking for it would import a deferred source
+        hook: Callable[[Sequence[Component], Context], None] | None
+        hook = getattr(enricher, "prefetch", None)
+        if hook is None:
             continue
         try:
             hook(wanted, ctx)
