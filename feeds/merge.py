@@ -168,7 +168,15 @@ class Merge:
     def _add_rejection(self, k: Key, eid: str | None, why: str, src: list[str]) -> None:
         name = self._file("rejected")
         records = self.docs[name]["records"]
-        if any(key(r["kind"], r["value"]) == k for r in records):
+        earlier = next((r for r in records if key(r["kind"], r["value"]) == k), None)
+        if earlier is not None:
+            # Rejected before and added since: the newest review is the record, and the
+            # sources of both stay cited.
+            earlier.update(why=why, reviewed=self.today, **({"entity": eid} if eid else {}))
+            if src:
+                earlier["src"] = list(dict.fromkeys([*earlier.get("src", []), *src]))
+            self.out.rejected.append((eid or "", *k))
+            self._touch(name, src)
             return
         rec: dict[str, Any] = {"kind": k[0], "value": k[1]}
         if eid:

@@ -277,3 +277,31 @@ def test_a_disputed_identifier_restated_with_a_source_is_verified_again(
     assert ident.note == f"dispute of {REVIEWED} answered 2026-12-09 (re-sourced): issue 9"
     fs = feeds.load(acme_root)
     assert _disputed(fs) == []
+
+
+def test_removing_an_identifier_rejected_before_updates_that_rejection(
+    acme_root: Path, tmp_path: Path
+) -> None:
+    key = {"kind": "npm_scope", "value": "@acme-ui"}
+    cited = _idents(acme_root, "test-acme")["npm_scope", "@acme-ui"].src
+    lead = {**key, "why": "not examined"}
+    doc = {"group": "l", "researched": REVIEWED, "sources": [], "entities": [], "not_added": [lead]}
+    result = accept(
+        acme_root,
+        _write(tmp_path, doc),
+        REVIEWED,
+        only=[],
+        rejects={parse_key("npm_scope:@acme-ui"): None},
+    )
+    assert result.problems == []
+    fix = {"identifier": key, "action": "remove", "why": "a community group's scope"}
+    doc = {"group": "r", "researched": "2026-12-09", "sources": [], "entities": [
+        {"id": "test-acme", "new": False, "corrections": [fix]}
+    ]}  # fmt: skip
+    result = accept(acme_root, _write(tmp_path, doc, "r.json"), "2026-12-09")
+    # Before, the older rejection was kept as it was and the removed identifier's sources
+    # were left cited by nothing, which the checks refuse.
+    assert result.problems == [] and result.outcome is not None
+    [rec] = [r for r in feeds.load(acme_root).parts.rejected if r.value == "@acme-ui"]
+    assert rec.why == "a community group's scope" and rec.reviewed == "2026-12-09"
+    assert rec.entity == "test-acme" and set(cited) <= set(rec.src)
