@@ -242,7 +242,7 @@ def _write_reports(
     result: ScanResult, targets: list[tuple[str, str | None]], args: argparse.Namespace
 ) -> str | None:
     """Every requested report; the first write failure, if any (the others are still written)."""
-    from scanner.report import catalog, json_report, sarif, terminal
+    from scanner.report import catalog, terminal
 
     failed = None
     for fmt, path in targets:
@@ -257,8 +257,12 @@ def _write_reports(
                 show_unknown=args.show_unknown,
             )
         elif fmt == "sarif":
+            from scanner.report import sarif
+
             text = sarif.render(result, waived=args.sarif_waived)
         elif fmt == "json" and path is not None:
+            from scanner.report import json_report
+
             failed = failed or exits.write_with(path, lambda fh: json_report.write(result, fh))
             continue
         else:

@@ -11,9 +11,6 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
-
 from sbom.model import Component
 from scanner.enrich.context import Context, FactBuilder, utc_iso
 from scanner.enrich.model import SourceResult, SourceStatus, Status
@@ -92,7 +89,7 @@ class Index:
             name, _, version = entry.name.removesuffix(".dist-info").rpartition("-")
             if entry.name.endswith(".dist-info") and name:
                 where = os.path.join(entry.path, "METADATA")
-                self.python.setdefault(canonicalize_name(name), []).append((version, where))
+                self.python.setdefault(_canonical(name), []).append((version, where))
 
     def _node_modules(self, folder: str, nesting: int) -> None:
         if nesting > MAX_NESTING:
@@ -160,8 +157,8 @@ def enrich(component: Component, ctx: Context) -> SourceResult:
         return _status("not-applicable", "no scanned tree")
     index = index_for(ctx.root)
     if component.ecosystem == "pypi":
-        key = canonicalize_name(component.name)
-        paths = [p for v, p in index.python.get(key, []) if _same(v, component.version)]
+        installed = index.python.get(_canonical(component.name), []) if index.python else []
+        paths = [p for v, p in installed if _same(v, component.version)]
         found = _first(index, paths, _metadata, lambda d: _is_python(d, component))
     else:
         paths = index.npm.get(component.name, [])
@@ -268,7 +265,7 @@ def _package_json(data: bytes) -> Parsed:
 def _is_python(doc: Parsed, component: Component) -> bool:
     return (
         not isinstance(doc, (dict, str))
-        and canonicalize_name(_header(doc, "Name")) == canonicalize_name(component.name)
+        and _canonical(_header(doc, "Name")) == _canonical(component.name)
         and _same(_header(doc, "Version"), component.version or "")
     )
 
@@ -286,10 +283,19 @@ def _header(msg: Message, name: str) -> str:
     return "" if value in ("UNKNOWN", "None") else value  # old setuptools' placeholders
 
 
+def _canonical(name: str) -> str:
+    # Imported here: only trees holding installed Python metadata need packaging.
+    from packaging.utils import canonicalize_name
+
+    return canonicalize_name(name)
+
+
 def _same(installed: str, wanted: str) -> bool:
     """Exact version, allowing only PEP 440's spelling differences (``1.0`` == ``1.0.0``)."""
     if installed == wanted:
         return True
+    from packaging.version import InvalidVersion, Version
+
     try:
         return Version(installed) == Version(wanted)
     except InvalidVersion:

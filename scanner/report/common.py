@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
 from sbom.model import Component
 from scanner.assess.model import SEVERITY_RANK, Finding
+from scanner.enrich.model import Fact, SourceStatus
 from scanner.pipeline import ScanResult
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
+# Facts and statuses hold only strings: read field by field, which on every component of a
+# big inventory costs a fraction of dataclasses.asdict's recursive copy.
+_FACT_FIELDS = tuple(f.name for f in fields(Fact))
+_STATUS_FIELDS = tuple(f.name for f in fields(SourceStatus))
 
 
 def fingerprint(finding: Finding) -> str:
@@ -59,6 +64,18 @@ def coverage_data(result: ScanResult) -> dict[str, Any]:
         "fail_on_unknown_above": result.fail_on_unknown_above,
         "unknown_components": [{"purl": p, "reason": r, "detail": d} for p, r, d in cov.unknown],
     }
+
+
+def fact_data(fact: Fact) -> dict[str, Any]:
+    """A provenance fact as plain data, its ``attrs`` as an object."""
+    data = {name: getattr(fact, name) for name in _FACT_FIELDS}
+    data["attrs"] = dict(fact.attrs)
+    return data
+
+
+def status_data(status: SourceStatus) -> dict[str, Any]:
+    """A source's status for one component as plain data."""
+    return {name: getattr(status, name) for name in _STATUS_FIELDS}
 
 
 def finding_data(finding: Finding) -> dict[str, Any]:

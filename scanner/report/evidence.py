@@ -11,7 +11,7 @@ from sbom.safe_text import show_surrogates
 from scanner.enrich.model import Fact
 from scanner.pipeline import ScanResult
 from scanner.report import cyclonedx_json_report
-from scanner.report.common import component_data, counts, fingerprint
+from scanner.report.common import component_data, counts, fact_data, fingerprint, status_data
 
 NAME = "evidence"
 TITLE = "Evidence record for compliance files (15 CFR 791.106)"
@@ -51,10 +51,6 @@ def verify(record: dict[str, Any]) -> bool:
     return record.get(HASHED) == digest(record)
 
 
-def _fact(f: Fact) -> dict[str, Any]:
-    return {**asdict(f), "attrs": dict(f.attrs)}
-
-
 def _fact_key(f: Fact) -> tuple[str, ...]:
     # Every field takes part, so the order never depends on how enrichers were scheduled.
     return (
@@ -82,11 +78,11 @@ def _provenance(result: ScanResult) -> tuple[list[dict[str, Any]], list[dict[str
         if purl not in prov:
             continue
         sources.extend(
-            {"purl": purl, **asdict(s)}
+            {"purl": purl, **status_data(s)}
             for s in sorted(prov[purl].statuses, key=lambda s: (s.source, s.status, s.reason))
         )
         facts.extend(sorted(prov[purl].facts, key=_fact_key))
-    return sources, [_fact(f) for f in facts]
+    return sources, [fact_data(f) for f in facts]
 
 
 def _components(result: ScanResult) -> list[dict[str, Any]]:

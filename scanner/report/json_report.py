@@ -16,8 +16,10 @@ from scanner.report.common import (
     component_data,
     counts,
     coverage_data,
+    fact_data,
     finding_data,
     fingerprint,
+    status_data,
 )
 from scanner.report.groups import group
 
@@ -129,8 +131,8 @@ def _project(result: ScanResult) -> dict[str, Any]:
     if prov is None:
         return {"facts": [], "statuses": []}
     return {
-        "facts": [{**asdict(f), "attrs": dict(f.attrs)} for f in prov.facts],
-        "statuses": [asdict(s) for s in prov.statuses],
+        "facts": [fact_data(f) for f in prov.facts],
+        "statuses": [status_data(s) for s in prov.statuses],
     }
 
 
@@ -164,8 +166,8 @@ def _provenance(result: ScanResult, purl: str) -> dict[str, Any]:
         return {"known": False, "facts": [], "statuses": []}
     return {
         "known": prov.known,
-        "facts": [{**asdict(f), "attrs": dict(f.attrs)} for f in prov.facts],
-        "statuses": [asdict(s) for s in prov.statuses],
+        "facts": [fact_data(f) for f in prov.facts],
+        "statuses": [status_data(s) for s in prov.statuses],
     }
 
 

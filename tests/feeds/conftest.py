@@ -87,6 +87,7 @@ def extra_root(data_copy: Path) -> Path:
                 ident("pypi_owner", "example-owner"),
                 ident("nuget_owner", "ExampleNuGetOwner"),
                 ident("gem_owner", "example-gem-owner"),
+                ident("crates_owner", "github:example-org:crates-publishers"),
                 ident("gitlab_group", "example-group"),
             ],
         ),

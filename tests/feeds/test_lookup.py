@@ -76,11 +76,9 @@ def test_gitlab_group_and_registry_owners(extra_root: Path) -> None:
     assert ids(fs.by_pypi_owner("example-owner")) == ["test-registry-owner"]
     assert ids(fs.by_owner("nuget", "examplenugetowner")) == ["test-registry-owner"]
     assert ids(fs.by_owner("gems", "example-gem-owner")) == ["test-registry-owner"]
+    crates_team = "github:Example-Org:crates-publishers"
+    assert ids(fs.by_owner("crates", crates_team)) == ["test-registry-owner"]
     assert fs.by_pypi_owner("someone-else") == ()
-
-
-def test_crates_owner(shipped: feeds.FeedSet) -> None:
-    assert ids(shipped.by_owner("crates", "tikv")) == ["tikv"]
 
 
 def test_npm_scope_and_package(shipped: feeds.FeedSet) -> None:
