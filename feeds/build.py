@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from feeds import model as m
 
 T = TypeVar("T")
+V = TypeVar("V")
 
 
 def _fact(cls: type[T], d: Mapping[str, Any]) -> T:
@@ -20,11 +21,37 @@ def _many(cls: type[T], items: Any) -> tuple[T, ...]:
     return tuple(_fact(cls, d) for d in items or ())
 
 
+class Deferred(Mapping[str, V]):
+    """A table read on first use: sources are needed only to cite a match, not for every scan."""
+
+    def __init__(self, make: Callable[[], Mapping[str, V]]) -> None:
+        self._make: Callable[[], Mapping[str, V]] | None = make
+        self._table: Mapping[str, V] = {}
+
+    @property
+    def loaded(self) -> bool:
+        return self._make is None
+
+    def _get(self) -> Mapping[str, V]:
+        if self._make is not None:
+            self._table, self._make = self._make(), None
+        return self._table
+
+    def __getitem__(self, key: str) -> V:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
 @dataclass
 class Parts:
     """Everything the data files hold, before indexing; ``files`` maps feed → file names."""
 
-    sources: dict[str, m.Source] = field(default_factory=dict)
+    sources: Mapping[str, m.Source] = field(default_factory=dict)
     jurisdictions: dict[str, m.Jurisdiction] = field(default_factory=dict)
     profiles: dict[str, m.Profile] = field(default_factory=dict)
     entities: dict[str, m.Entity] = field(default_factory=dict)
@@ -153,16 +180,23 @@ def _put(parts: Parts, feed: str, table: dict[str, Any], key: str, value: Any, f
     table[key] = value
 
 
+def source_records(docs: Mapping[str, Mapping[str, Any]]) -> dict[str, m.Source]:
+    """The records of sources documents (read on their own when a trusted load defers them)."""
+    return {r["id"]: _fact(m.Source, r) for doc in docs.values() for r in doc.get("records", ())}
+
+
 def build(docs: Mapping[str, Mapping[str, Any]]) -> Parts:
     """Assemble ``Parts`` from ``{relative file name: parsed, schema-valid document}``."""
     parts = Parts()
+    sources: dict[str, m.Source] = {}
+    parts.sources = sources
     for file, doc in docs.items():
         feed = doc["feed"]
         parts.files.setdefault(feed, []).append(file)
         records = doc.get("records", ())
         if feed == "sources":
             for r in records:
-                _put(parts, feed, parts.sources, r["id"], _fact(m.Source, r), file)
+                _put(parts, feed, sources, r["id"], _fact(m.Source, r), file)
         elif feed == "jurisdictions":
             for r in records:
                 _put(parts, feed, parts.jurisdictions, r["id"], jurisdiction(r), file)

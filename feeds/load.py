@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from feeds import checks, evidence_checks, manifest
-from feeds.build import Parts, build
+from feeds.build import Deferred, Parts, build, source_records
 from feeds.errors import FeedError, Problem
 from feeds.feedset import FeedSet
 from feeds.model import FeedVersion
@@ -18,6 +18,8 @@ from feeds.schema import validate
 ENV_DIR = "ICTS_SCAN_FEEDS_DIR"
 PACKAGED_DIR = Path(__file__).parent / "data"
 SCHEMA_FILE = "schema.json"
+# How a sources file written in the canonical layout begins (feeds.jsonfmt).
+_SOURCES_HEAD = b'{\n  "feed": "sources",'
 
 
 def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
@@ -37,6 +39,8 @@ class Raw:
     digests: dict[str, str] = field(default_factory=dict)
     manifest: dict[str, Any] | None = None
     problems: list[Problem] = field(default_factory=list)
+    deferred: dict[str, bytes] = field(default_factory=dict)
+    """Sources files left unparsed by a load that skips the checks (parsed on first use)."""
 
 
 def read(root: Path, *, schema_check: bool = True) -> Raw:
@@ -56,6 +60,9 @@ def read(root: Path, *, schema_check: bool = True) -> Raw:
             continue
         if name != manifest.MANIFEST:
             raw.digests[name] = manifest.digest(blob)
+        if not schema_check and blob.startswith(_SOURCES_HEAD):
+            raw.deferred[name] = blob
+            continue
         try:
             doc = json.loads(blob.decode("utf-8"))
         except UnicodeDecodeError as exc:
@@ -135,5 +142,16 @@ def as_of(docs: dict[str, dict[str, Any]]) -> str:
 
 
 def _feedset(raw: Raw, parts: Parts) -> FeedSet:
-    version = FeedVersion(content_hash=manifest.content_hash(raw.digests), as_of=as_of(raw.docs))
+    if raw.deferred:
+        blobs = dict(raw.deferred)
+        parts.files.setdefault("sources", []).extend(blobs)
+        parts.sources = Deferred(
+            lambda: source_records({n: json.loads(b.decode("utf-8")) for n, b in blobs.items()})
+        )
+    day = as_of(raw.docs)
+    if raw.deferred and raw.manifest is not None:
+        # The manifest, written when these very files passed every check, holds the day of
+        # all of them, the unparsed sources file's included.
+        day = str(raw.manifest.get("as_of", day))
+    version = FeedVersion(content_hash=manifest.content_hash(raw.digests), as_of=day)
     return FeedSet(parts, version=version, root=raw.root, digests=dict(raw.digests))

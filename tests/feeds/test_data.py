@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 
 import feeds
+from feeds.build import Deferred
 from feeds.jsonfmt import dumps
 from feeds.load import PACKAGED_DIR
 from feeds.manifest import data_files
@@ -78,3 +79,16 @@ def test_feed_version_is_content_hash_and_date(shipped: feeds.FeedSet) -> None:
     assert len(version.as_of) == 10 and version.as_of[4] == "-"
     assert version.label == f"{version.as_of}+{version.content_hash[7:19]}"
     assert feeds.load().version == version
+
+
+def test_a_trusted_load_reads_sources_on_first_use() -> None:
+    """Sources are parsed when a match is cited, not on every scan; the result is the same."""
+    checked, _ = feeds.inspect()  # every file parsed and checked
+    fast = feeds.load()
+    assert checked is not None
+    assert fast.parts.files == checked.parts.files
+    assert fast.version == checked.version  # the manifest's day stands for the unparsed file
+    assert isinstance(fast.sources, Deferred) and not fast.sources.loaded
+    assert dict(fast.sources) == dict(checked.sources)
+    [hit] = fast.by_npm("@antv/g2")
+    assert hit.match is not None and hit.match.sources
