@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 from collections.abc import Iterator
 from typing import Any
 
 from feeds import model as m
 from feeds.build import Parts
 from feeds.errors import Problem
-from feeds.hosts import IDENTIFIER_FORMS, normalize_host, normalize_identifier
+from feeds.hosts import IDENTIFIER_FORMS, NAME_PATTERN_KINDS, normalize_host, normalize_identifier
 from feeds.names import normalize
 from feeds.timeline import day
 
@@ -164,6 +165,14 @@ def check(parts: Parts) -> list[Problem]:
                     f"identifiers[{i}].value",
                     f"{ident.value!r} is not a valid {ident.kind}",
                 )
+            for x in ident.excludes:
+                if not _excludable(ident, x):
+                    bad(
+                        e.file,
+                        _rec(e.id),
+                        f"identifiers[{i}].excludes",
+                        f"{x!r} is not a name of the family {ident.value!r}",
+                    )
             other = owners.setdefault((ident.kind, value), e.id)
             if other != e.id and _overlap(ident, parts.entities[other], value):
                 bad(
@@ -242,6 +251,14 @@ def check(parts: Parts) -> list[Problem]:
     for sid in sorted(set(parts.sources) - cited):
         bad(where("sources"), _rec(sid), None, "not cited by any fact")
     return out
+
+
+def _excludable(ident: m.Identifier, name: str) -> bool:
+    """An excluded name must be one the identifier's glob would otherwise match."""
+    family = normalize_identifier(ident.kind, ident.value)
+    if ident.kind not in NAME_PATTERN_KINDS or not any(c in family for c in "*?["):
+        return False
+    return fnmatch.fnmatchcase(normalize_identifier(ident.kind, name), family)
 
 
 def _overlap(ident: m.Identifier, other: m.Entity, value: str) -> bool:

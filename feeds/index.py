@@ -47,7 +47,8 @@ class Index:
         self.on = on
         self.ids: dict[str, dict[str, list[Hit]]] = {}
         self.non_linking: dict[str, dict[str, Hit]] = {}
-        self.patterns: dict[str, list[tuple[re.Pattern[str], Hit]]] = {}
+        # kind -> (glob, names in the family that are someone else's, hit)
+        self.patterns: dict[str, list[tuple[re.Pattern[str], frozenset[str], Hit]]] = {}
         self._entities = entities
         self._csl = csl
         for e in entities.values():
@@ -86,7 +87,8 @@ class Index:
             self.non_linking.setdefault(ident.kind, {})[value] = hit
         elif ident.kind in NAME_PATTERN_KINDS and any(c in value for c in "*?["):
             regex = re.compile(fnmatch.translate(value))
-            self.patterns.setdefault(ident.kind, []).append((regex, hit))
+            others = frozenset(normalize_identifier(ident.kind, x) for x in ident.excludes)
+            self.patterns.setdefault(ident.kind, []).append((regex, others, hit))
         else:
             self.ids.setdefault(ident.kind, {}).setdefault(value, []).append(hit)
 
@@ -132,7 +134,11 @@ class Index:
         exact = self.ids.get(kind, {}).get(value)
         if exact:
             return list(exact)
-        return [hit for regex, hit in self.patterns.get(kind, ()) if regex.match(value)]
+        return [
+            hit
+            for regex, others, hit in self.patterns.get(kind, ())
+            if regex.match(value) and value not in others
+        ]
 
     def pypi_name(self, normalized: str) -> list[Hit]:
         return self.package_name("pypi_name_pattern", normalized)

@@ -13,7 +13,7 @@ from feeds.staging import key
 
 Key = tuple[str, str]
 # Fields of a staged identifier that replace the stored ones when it is restated.
-_REPLACED = ("scope", "verified", "note", "as_of", "valid_from", "valid_to")
+_REPLACED = ("scope", "verified", "note", "as_of", "valid_from", "valid_to", "excludes")
 
 
 @dataclass

@@ -79,6 +79,8 @@ class Identifier:
     note: str | None = None
     valid_from: str | None = None
     valid_to: str | None = None
+    excludes: tuple[str, ...] = ()
+    """Names that fit a name family but are someone else's (a third party's fork)."""
 
     @property
     def links(self) -> bool:

@@ -177,3 +177,21 @@ def test_uncited_source_is_reported(data_copy: Path) -> None:
 
     edit_json(data_copy, "sources.json", change)
     assert problems(data_copy) == ["sources.json: record 'R-UNUSED': not cited by any fact"]
+
+
+def test_excludes_belong_to_a_name_family_and_fit_it(data_copy: Path) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        idents = first_entity(doc, "jd-com")["identifiers"]
+        idents.append({**ident("pypi_name_pattern", "jdcloud-*"), "excludes": ["other-sdk"]})
+        idents.append({**ident("npm_scope", "@jdcloud"), "excludes": ["@jdcloud/x"]})
+
+    edit_json(data_copy, "entities/cn-internet.json", change)
+    found = problems(data_copy)
+    assert any(
+        "excludes" in p and "'other-sdk' is not a name of the family 'jdcloud-*'" in p
+        for p in found
+    )
+    assert any(
+        "excludes" in p and "'@jdcloud/x' is not a name of the family '@jdcloud'" in p
+        for p in found
+    )

@@ -81,6 +81,14 @@ def test_gitlab_group_and_registry_owners(extra_root: Path) -> None:
     assert fs.by_pypi_owner("someone-else") == ()
 
 
+def test_a_family_leaves_out_the_names_it_excludes(shipped: feeds.FeedSet) -> None:
+    """Others' forks inside a company's name family (template summaries) are not the company's."""
+    assert ids(shipped.by_package("pypi", "aliyun-python-sdk-core")) == ["alibaba-cloud"]
+    assert shipped.by_package("pypi", "aliyun_python_sdk_core_ctrip") == ()
+    assert shipped.by_package("pypi", "tencentcloud-sdk-python-ctrip") == ()
+    assert ids(shipped.by_package("pypi", "tencentcloud-sdk-python-cvm")) == ["tencent-cloud"]
+
+
 def test_npm_scope_and_package(shipped: feeds.FeedSet) -> None:
     assert ids(shipped.by_npm("@antv/g2")) == ["antv"]
     assert ids(shipped.by_npm_scope("@DCloudIO")) == ["dcloud"]
