@@ -21,7 +21,7 @@ def _many(cls: type[T], items: Any) -> tuple[T, ...]:
     return tuple(_fact(cls, d) for d in items or ())
 
 
-class Deferred(Mapping[str, V]):
+class LazyTable(Mapping[str, V]):
     """A table read on first use: sources are needed only to cite a match, not for every scan."""
 
     def __init__(self, make: Callable[[], Mapping[str, V]]) -> None:

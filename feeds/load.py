@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from feeds import checks, evidence_checks, manifest
-from feeds.build import Deferred, Parts, build, source_records
+from feeds.build import LazyTable, Parts, build, source_records
 from feeds.errors import FeedError, Problem
 from feeds.feedset import FeedSet
 from feeds.model import FeedVersion
@@ -145,7 +145,7 @@ def _feedset(raw: Raw, parts: Parts) -> FeedSet:
     if raw.deferred:
         blobs = dict(raw.deferred)
         parts.files.setdefault("sources", []).extend(blobs)
-        parts.sources = Deferred(
+        parts.sources = LazyTable(
             lambda: source_records({n: json.loads(b.decode("utf-8")) for n, b in blobs.items()})
         )
     day = as_of(raw.docs)

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 import feeds
-from feeds.build import Deferred
+from feeds.build import LazyTable
 from feeds.jsonfmt import dumps
 from feeds.load import PACKAGED_DIR
 from feeds.manifest import data_files
@@ -88,7 +88,7 @@ def test_a_trusted_load_reads_sources_on_first_use() -> None:
     assert checked is not None
     assert fast.parts.files == checked.parts.files
     assert fast.version == checked.version  # the manifest's day stands for the unparsed file
-    assert isinstance(fast.sources, Deferred) and not fast.sources.loaded
+    assert isinstance(fast.sources, LazyTable) and not fast.sources.loaded
     assert dict(fast.sources) == dict(checked.sources)
     [hit] = fast.by_npm("@antv/g2")
     assert hit.match is not None and hit.match.sources
