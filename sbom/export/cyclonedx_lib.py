@@ -8,6 +8,7 @@ entry with a linear scan and ``validate()`` calls it once per component.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterable
 from types import MethodType
 from typing import Any
@@ -178,11 +179,26 @@ def to_xml(bom: Any, inv: Inventory | None = None) -> str:
     With ``inv``, the compositions the library cannot write are added (after dependencies,
     the schema's order).
     """
-    raw = make_outputter(bom, OutputFormat.XML, SchemaVersion.V1_6).output_as_string()
+    raw = _output(bom, OutputFormat.XML)
     dom = parseString(xml_text(raw))
     if inv is not None:
         _add_compositions(dom, inv)
     return str(dom.toprettyxml(indent="  ")) + "\n"
+
+
+def _output(bom: Any, fmt: OutputFormat) -> str:
+    """The library's serialization, without its warning that the root lists no dependencies.
+
+    Lockfiles that do not say which packages are direct (a pinned requirements file) leave
+    the root without dependencies; the compositions say the graph is incomplete, so the
+    library's warning (a developer's hint, with its own file path) is not shown to users.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message=r".*has no defined dependencies", category=UserWarning
+        )
+        text: str = make_outputter(bom, fmt, SchemaVersion.V1_6).output_as_string()
+    return text
 
 
 def _add_compositions(dom: Document, inv: Inventory) -> None:
@@ -224,8 +240,7 @@ def render(
     ]
     if fmt == "xml":
         return to_xml(bom, inv)
-    outputter = make_outputter(bom, OutputFormat.JSON, SchemaVersion.V1_6)
-    doc = json.loads(outputter.output_as_string())
+    doc = json.loads(_output(bom, OutputFormat.JSON))
     doc["compositions"] = [
         {"aggregate": aggregate, "dependencies": refs}
         for aggregate, refs in compositions(inv, ROOT_REF)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import jsonschema
@@ -167,3 +168,17 @@ def test_xml_export_survives_control_characters_from_lockfiles() -> None:
     text = render(Inventory(root="r", components=(bad,)), "cyclonedx-xml", reproducible=True)
     assert XmlValidator(SchemaVersion.V1_6).validate_str(text) is None
     assert "\\u0001" in text and "\x01" not in text
+
+
+def test_a_root_without_dependencies_warns_nobody() -> None:
+    """A pinned requirements file names no direct dependencies: the compositions say the graph
+    is incomplete, and the library's warning (with its own file path) never reaches a user."""
+    only = Component(
+        purl="pkg:pypi/requests@2.31.0", ecosystem="pypi", name="requests", version="2.31.0"
+    )
+    inv = Inventory(root="r", components=(only,))
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        for fmt in ("cyclonedx-xml", "cyclonedx-json"):
+            render(inv, fmt, reproducible=True)
+    assert [str(w.message) for w in seen] == []
