@@ -52,7 +52,15 @@ def _entity_record(fs: Any, e: Any, profile: str | None) -> dict[str, Any]:
             for eid, li in r.listings
         ],
         "identifiers": [
-            {"kind": i.kind, "value": i.value, "scope": i.scope, **_fact_src(i)}
+            {
+                "kind": i.kind,
+                "value": i.value,
+                "scope": i.scope,
+                **({"excludes": list(i.excludes)} if i.excludes else {}),
+                **({"valid_from": i.valid_from} if i.valid_from else {}),
+                **({"valid_to": i.valid_to} if i.valid_to else {}),
+                **_fact_src(i),
+            }
             for i in e.identifiers
         ],
         "prohibitions": [p.id for p in r.prohibitions],
@@ -181,7 +189,10 @@ def _print_entity(fs: Any, eid: str, profile: str | None) -> None:
         echo(f"  PROHIBITION: {p.title} ({p.citation.text})")
     for i in e.identifiers:
         scope = "" if i.scope == "organisation" else f" [{i.scope}]"
-        echo(f"  {i.kind}: {i.value}{scope}{src(i)}")
+        others = f" excluding {', '.join(i.excludes)}" if i.excludes else ""
+        when = f" from {i.valid_from}" if i.valid_from else ""
+        when += f" until {i.valid_to}" if i.valid_to else ""
+        echo(f"  {i.kind}: {i.value}{scope}{others}{when}{src(i)}")
     for w in (*e.why, *e.notes):
         echo(f"  note: {w.value}{src(w)}")
     used = sorted({s for _, fact in _all_facts(e) for s in fact.src})

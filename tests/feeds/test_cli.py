@@ -88,6 +88,21 @@ def test_show(capsys: pytest.CaptureFixture[str]) -> None:
     assert "no entity or record with id 'no-such-id'" in capsys.readouterr().err
 
 
+def test_show_names_a_familys_exclusions_and_identifier_dates(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["feeds", "show", "tencent-cloud"]) == 0
+    out = capsys.readouterr().out
+    assert "tencentcloud-sdk-python* excluding tencentcloud-sdk-python-ctrip" in out
+    assert main(["feeds", "show", "tencent-cloud", "--format", "json"]) == 0
+    idents = json.loads(capsys.readouterr().out)["identifiers"]
+    [family] = [i for i in idents if i["value"] == "tencentcloud-sdk-python*"]
+    assert family["excludes"] == ["tencentcloud-sdk-python-ctrip"]
+    # A namespace that changed hands says when: Alibaba's groupId until the donation.
+    assert main(["feeds", "show", "apache-rocketmq"]) == 0
+    assert "maven_group_prefix: com.alibaba.rocketmq until 2016-11" in capsys.readouterr().out
+
+
 def test_stats(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["feeds", "stats", "--format", "json"]) == 0
     stats = json.loads(capsys.readouterr().out)
