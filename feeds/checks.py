@@ -10,7 +10,7 @@ from typing import Any
 from feeds import model as m
 from feeds.build import Parts
 from feeds.errors import Problem
-from feeds.hosts import IDENTIFIER_FORMS, NAME_PATTERN_KINDS, normalize_host, normalize_identifier
+from feeds.hosts import IDENTIFIER_FORMS, is_family, normalize_host, normalize_identifier
 from feeds.names import normalize
 from feeds.timeline import day
 
@@ -256,9 +256,9 @@ def check(parts: Parts) -> list[Problem]:
 def _excludable(ident: m.Identifier, name: str) -> bool:
     """An excluded name must be one the identifier's glob would otherwise match."""
     family = normalize_identifier(ident.kind, ident.value)
-    if ident.kind not in NAME_PATTERN_KINDS or not any(c in family for c in "*?["):
-        return False
-    return fnmatch.fnmatchcase(normalize_identifier(ident.kind, name), family)
+    return is_family(ident.kind, family) and fnmatch.fnmatchcase(
+        normalize_identifier(ident.kind, name), family
+    )
 
 
 def _overlap(ident: m.Identifier, other: m.Entity, value: str) -> bool:

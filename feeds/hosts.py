@@ -47,6 +47,13 @@ NAME_PATTERN_KINDS = frozenset(
         "pub_name_pattern",
     }
 )
+
+
+def is_family(kind: str, value: str) -> bool:
+    """Whether an identifier is a name family (a glob), not one exact name."""
+    return kind in NAME_PATTERN_KINDS and any(c in value for c in "*?[")
+
+
 CODE_HOSTS: dict[str, str] = {
     "github.com": "github_org",
     "gitlab.com": "gitlab_group",

@@ -10,7 +10,7 @@ from datetime import date
 from functools import cached_property
 
 from feeds import model as m
-from feeds.hosts import NAME_PATTERN_KINDS, normalize_identifier, suffixes
+from feeds.hosts import is_family, normalize_identifier, suffixes
 from feeds.names import distinctive, has_cjk, name_key, normalize, similarity, usable_key
 from feeds.timeline import holds
 
@@ -85,7 +85,7 @@ class Index:
         hit = Hit(entity_id, ident.kind, value, ident)
         if not ident.links:
             self.non_linking.setdefault(ident.kind, {})[value] = hit
-        elif ident.kind in NAME_PATTERN_KINDS and any(c in value for c in "*?["):
+        elif is_family(ident.kind, value):
             regex = re.compile(fnmatch.translate(value))
             others = frozenset(normalize_identifier(ident.kind, x) for x in ident.excludes)
             self.patterns.setdefault(ident.kind, []).append((regex, others, hit))

@@ -168,23 +168,17 @@ class Merge:
     def _add_rejection(self, k: Key, eid: str | None, why: str, src: list[str]) -> None:
         name = self._file("rejected")
         records = self.docs[name]["records"]
-        earlier = next((r for r in records if key(r["kind"], r["value"]) == k), None)
-        if earlier is not None:
-            # Rejected before and added since: the newest review is the record, and the
-            # sources of both stay cited.
-            earlier.update(why=why, reviewed=self.today, **({"entity": eid} if eid else {}))
-            if src:
-                earlier["src"] = list(dict.fromkeys([*earlier.get("src", []), *src]))
-            self.out.rejected.append((eid or "", *k))
-            self._touch(name, src)
-            return
-        rec: dict[str, Any] = {"kind": k[0], "value": k[1]}
+        # Rejected before and added since: the newest review is the record, and the sources
+        # of both stay cited.
+        rec = next((r for r in records if key(r["kind"], r["value"]) == k), None)
+        if rec is None:
+            rec = {"kind": k[0], "value": k[1]}
+            records.append(rec)
         if eid:
             rec["entity"] = eid
         rec.update(why=why, reviewed=self.today)
         if src:
-            rec["src"] = list(src)
-        records.append(rec)
+            rec["src"] = list(dict.fromkeys([*rec.get("src", []), *src]))
         self.out.rejected.append((eid or "", *k))
         self._touch(name, src)
 

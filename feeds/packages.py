@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from feeds.hosts import pep503
+from feeds.hosts import is_family, pep503
 from feeds.index import Hit, Index
 
 # How a package name matched (docs/feeds.md, "Severity"): a registry namespace or code-host
@@ -20,7 +20,7 @@ _NAME_KINDS = {
 def _names(index: Index, kind: str, name: str) -> list[tuple[Hit, str]]:
     """Exact names first; a glob ("tencentcloud-sdk-*") is a family anyone may imitate."""
     hits = index.package_name(kind, pep503(name) if kind == "pypi_name_pattern" else name)
-    return [(h, FAMILY if any(c in h.value for c in "*?[") else EXACT) for h in hits]
+    return [(h, FAMILY if is_family(kind, h.value) else EXACT) for h in hits]
 
 
 def _repository(index: Index, host: str, path: str) -> list[tuple[Hit, str]]:

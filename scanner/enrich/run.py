@@ -205,8 +205,11 @@ def _prefetch(
     """Batch lookups first; a failed batch only means single lookups, never a failed scan."""
     if ctx.offline:
         return
+    by_source: dict[str, list[Component]] = defaultdict(list)
+    for c, name in todo:
+        by_source[name].append(c)
     for enricher in enrichers:
-        wanted = [c for c, name in todo if name == enricher.NAME]
+        wanted = by_source.get(enricher.NAME)
         if not wanted:
             continue  # before the hook: asking for it would import a deferred source
         hook: Callable[[Sequence[Component], Context], None] | None
