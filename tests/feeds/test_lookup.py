@@ -62,6 +62,9 @@ def test_code_host_orgs(shipped: feeds.FeedSet) -> None:
     ]
     assert ids(shipped.by_repo_url("git@github.com:ydb-platform/ydb-go-sdk.git")) == ["ydb"]
     assert ids(shipped.by_repo_url("git+https://github.com/antvis/G2.git")) == ["antv"]
+    # A repository whose LICENSE names Zhipu AI links there, before the lab's organisation.
+    assert ids(shipped.by_repo_url("git+https://github.com/THUDM/GLM-4.git")) == ["zhipu-ai"]
+    assert ids(shipped.by_repo_url("https://github.com/THUDM/slime")) == ["thudm"]
     assert ids(shipped.by_code_host_org("gitee.com", "openeuler")) == ["openeuler"]
     assert shipped.by_code_host_org("example.com", "alibaba") == ()
 
