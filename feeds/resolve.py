@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from feeds import model as m
@@ -191,8 +191,7 @@ def _by_rule(
                     out.append(
                         (
                             owner,
-                            replace(
-                                li,
+                            li._replace(
                                 status="by-rule",
                                 valid_from=start.isoformat(),
                                 src=rule.citation.src,

@@ -141,14 +141,9 @@ def show(args: argparse.Namespace) -> int:
 
 
 def _plain(obj: Any) -> Any:
-    from dataclasses import fields, is_dataclass
-
-    if is_dataclass(obj) and not isinstance(obj, type):
-        return {
-            f.name: _plain(getattr(obj, f.name))
-            for f in fields(obj)
-            if getattr(obj, f.name) not in (None, ())
-        }
+    """A knowledge-base record (a named tuple) as JSON data, leaving out empty fields."""
+    if isinstance(obj, tuple) and hasattr(obj, "_asdict"):
+        return {k: _plain(v) for k, v in obj._asdict().items() if v not in (None, ())}
     if isinstance(obj, (tuple, list)):
         return [_plain(x) for x in obj]
     return obj

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -153,6 +152,8 @@ def _go_import(purl: str, ctx: Context, module: str) -> tuple[list[Fact], str] |
     if isinstance(got, FetchError):
         return got
     text = got.body[:MAX_HTML].decode("utf-8", "replace")
+    import html  # only for a go-get page actually read
+
     # Like `go get`, read only the head: a page body may carry user-written content.
     text = re.split(r"<body\b|</head\s*>", text, maxsplit=1, flags=re.IGNORECASE)[0]
     matches = []

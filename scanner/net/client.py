@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 from collections import Counter
@@ -28,6 +27,8 @@ from scanner.net.results import (
 from scanner.net.workers import Workers
 
 if TYPE_CHECKING:
+    import random
+
     from scanner.net.transport import Transport
 
 __all__ = [
@@ -70,7 +71,7 @@ class HttpClient:
         self._clock = clock
         self._lock = threading.Lock()
         self._sleep = sleep
-        self._rng = rng or random.Random()
+        self._rng = rng  # made with the transport: random is not imported for cached scans
         self._transport_: Transport | None = None
         self._workers = Workers(self.settings.workers)
         self._flights = Flights()
@@ -108,13 +109,15 @@ class HttpClient:
         never import requests (~40 ms of start-up)."""
         with self._lock:
             if self._transport_ is None:
+                import random
+
                 from scanner.net.transport import Transport
 
                 self._transport_ = Transport(
                     self.settings,
                     clock=self._clock,
                     sleep=self._sleep,
-                    rng=self._rng,
+                    rng=self._rng or random.Random(),
                     count=self._count,
                     deadline=self.deadline,
                 )

@@ -6,11 +6,14 @@ import contextlib
 import heapq
 import itertools
 import math
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import socket
 
 
 class Deadline:
@@ -67,6 +70,8 @@ class Cut:
 
 
 def _shut(sock: socket.socket) -> None:
+    import socket  # only when time runs out: a warm scan that asks nothing never loads it
+
     with contextlib.suppress(OSError):  # already closed: nothing left to cut
         sock.shutdown(socket.SHUT_RDWR)
 

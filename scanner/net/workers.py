@@ -5,8 +5,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -60,6 +62,9 @@ class Workers:
 
         with self._lock:
             if self._pool is None:
+                # Imported with the first pool: a scan answered from the cache starts none.
+                from concurrent.futures import ThreadPoolExecutor
+
                 self._pool = ThreadPoolExecutor(self.count, "icts-http")
             pool = self._pool
         return done + [result for batch in pool.map(run, batches) for result in batch]
