@@ -161,6 +161,7 @@ class Merge:
         for item in proposal.get("not_added", ()):
             if key(item["kind"], item["value"]) == k:
                 src, reason = item.get("src", src), why or item["why"]
+                eid = item.get("entity", eid)
         if reason is None:
             raise MergeError(f"{k[0]}:{k[1]}: say why it is rejected (--why)")
         self._add_rejection(k, eid, reason, src)

@@ -62,6 +62,8 @@ def staging_schema() -> Schema:
             "properties": {
                 "kind": {"$ref": "#/$defs/identifier_kind"},
                 "value": {"type": "string", "minLength": 1},
+                # The entity the lead was about: recorded on the rejection if it is rejected.
+                "entity": {"type": "string", "minLength": 1},
                 "why": {"$ref": "#/$defs/text"},
                 "src": {"$ref": "#/$defs/src"},
             },

@@ -240,6 +240,21 @@ def test_a_not_added_lead_is_rejected_with_its_own_why(
     assert "declares repository someone-else/charts" in rec.why and rec.src
 
 
+def test_a_not_added_lead_may_name_its_entity_and_a_rejection_keeps_it(
+    acme_root: Path, tmp_path: Path
+) -> None:
+    lead = {"kind": "npm_package", "value": "acme-fork", "entity": "test-acme",
+            "why": "a third party's fork: its manifest names another author"}  # fmt: skip
+    doc = {"group": "n", "researched": REVIEWED, "sources": [], "entities": [],
+           "not_added": [lead]}  # fmt: skip
+    path = _write(tmp_path, doc)
+    assert accept(acme_root, path, REVIEWED, dry_run=True).problems == []
+    result = accept(acme_root, path, REVIEWED, rejects={parse_key("npm_package:acme-fork"): None})
+    assert result.problems == []
+    [rec] = [r for r in feeds.load(acme_root).parts.rejected if r.value == "acme-fork"]
+    assert rec.entity == "test-acme" and rec.why == lead["why"]
+
+
 def test_accept_refuses_a_data_folder_that_does_not_verify(
     acme_root: Path, run: Callable[..., dict[str, Any]], tmp_path: Path
 ) -> None:
