@@ -158,6 +158,9 @@ def main() -> None:
         server.route("/v3alpha/versionbatch", _depsdev_batch(_even))
         env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
         env = {k: v for k, v in env.items() if not k.endswith("_TOKEN")}
+        # As installed: pip compiles bytecode on install, so no run may recompile every module
+        # (a checkout run with PYTHONDONTWRITEBYTECODE=1 would, and more for scan than sbom).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         env.update({e.env: server.base_url for e in ENDPOINTS})
         env.update(ICTS_SCAN_GOGET_URL=server.base_url, PYTHONPATH=str(ROOT))
         for label, build, count in (

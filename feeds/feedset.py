@@ -8,7 +8,7 @@ from pathlib import Path
 
 from feeds import model as m
 from feeds.build import Parts
-from feeds.hosts import CODE_HOSTS, host_of, pep503, repo_owner, repo_path, suffixes
+from feeds.hosts import CODE_HOSTS, host_of, pep503, repo_path_and_owner, suffixes
 from feeds.index import Hit, Index
 from feeds.packages import package_hits
 from feeds.resolve import Match, Resolution, covered_ids, resolve
@@ -184,14 +184,13 @@ class FeedSet:
 
     def by_repo_url(self, url: str, profile: str | None = None) -> tuple[Resolution, ...]:
         """One registered repository first (a mixed organisation), then the owning organisation."""
-        found = repo_path(url)
+        found, owner = repo_path_and_owner(url)
         if found is not None:
             host, path = found
             kind = CODE_HOSTS[host].replace("_org", "_repo").replace("_group", "_repo")
             hits = self.index.exact(kind, path)
             if hits:
                 return self._resolutions(hits, url, profile)
-        owner = repo_owner(url)
         return self.by_code_host_org(owner[0], owner[1], profile) if owner else ()
 
     def by_npm(self, name: str, profile: str | None = None) -> tuple[Resolution, ...]:

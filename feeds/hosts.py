@@ -143,9 +143,19 @@ def normalize_identifier(kind: str, value: str) -> str:
 def repo_path(url: str) -> tuple[str, str] | None:
     """``https://github.com/Org/Repo.git`` → ``("github.com", "org/repo")`` (GitLab keeps subgroups)."""
     found = _split_repo(url)
+    return _path_of(*found) if found is not None else None
+
+
+def repo_path_and_owner(url: str) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
+    """``repo_path`` and the owner (``https://github.com/Org/repo`` → ``("github.com", "org")``)
+    of one URL, parsed once: assessment asks for the owner when the repository is not listed."""
+    found = _split_repo(url)
     if found is None:
-        return None
-    host, segments = found
+        return None, None
+    return _path_of(*found), (found[0], found[1][0].lower())
+
+
+def _path_of(host: str, segments: list[str]) -> tuple[str, str] | None:
     if len(segments) < 2:
         return None
     if host == "gitlab.com":
@@ -171,9 +181,3 @@ def _split_repo(url: str) -> tuple[str, list[str]] | None:
     if host not in CODE_HOSTS or not segments:
         return None
     return host, segments
-
-
-def repo_owner(url: str) -> tuple[str, str] | None:
-    """``https://github.com/Org/repo`` (or ``git@github.com:Org/repo``) → ``("github.com", "org")``."""
-    found = _split_repo(url)
-    return (found[0], found[1][0].lower()) if found else None

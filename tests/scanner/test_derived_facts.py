@@ -175,6 +175,12 @@ def test_a_kept_result_round_trips_exactly_even_with_a_lone_surrogate() -> None:
     result = SourceResult(SourceStatus("npm", "ok", "", "u"), (fact,))
     assert memo.load(memo.dump([result, result])) == [result, result]
     assert memo.load(b"not json") is None and memo.load(b'[["npm"]]') is None
+    # Many rows are parsed as one array; a damaged row costs only itself.
+    good = memo.dump([result])
+    assert memo.load_many([good, good]) == [[result], [result]]
+    for bad in (b"not json", b'[["npm"]]', b"1,2", b'[["npm","ok"],[]]],[[', b"\xff"):
+        assert memo.load_many([good, bad, good]) == [[result], None, [result]]
+    assert memo.load_many([]) == []
 
 
 def test_offline_takes_fresh_kept_results_and_keeps_nothing_from_stale_copies(
