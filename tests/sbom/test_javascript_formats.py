@@ -529,6 +529,15 @@ def test_npm_fast_yaml_matches_the_safe_loader() -> None:
     assert _yaml.load("a: |\n  text\n") == {"a": "text\n"}
 
 
+def test_fast_yaml_reads_lines_a_chunk_at_a_time_exactly_as_split() -> None:
+    texts = ["", "\n", "a", "a\n", "\n\n", "ab\ncd\n\nef", "x\ny\n" * 7]
+    for text in texts:
+        for size in (1, 2, 3, 5, 1 << 20):
+            assert list(_yaml._lines(text, size)) == text.split("\n"), (text, size)
+    sample = (FORMATS / "npm__pnpm-lock/generated-pnpm9-v9/pnpm-lock.yaml").read_text()
+    assert list(_yaml._lines(sample, 97)) == sample.split("\n")
+
+
 def test_npm_pnpm_env_document_first() -> None:
     text = "---\nlockfileVersion: '9.0'\nimporters:\n  .:\n    configDependencies: {}\n---\nlockfileVersion: '9.0'\n\npackages:\n\n  a@1.0.0:\n    resolution: {integrity: sha512-AA==}\n"
     result = pnpm_lock.parse(text, "pnpm-lock.yaml")

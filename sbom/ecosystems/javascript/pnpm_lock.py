@@ -56,7 +56,9 @@ def parse(text: str, path: str) -> ParseResult:
     head = version.split(".", 1)[0]
     major = int(head) if head.isdigit() else 5
     lines = {k: v + offset for k, v in key_lines(body, _KEYS).items()}
-    return _Lock(path, doc, major, lines).result()
+    lock = _Lock(path, doc, major, lines)
+    del doc  # the lock drops each part of the document once read (a 30 MB lockfile's peak)
+    return lock.result()
 
 
 def _main_document(text: str) -> tuple[str, int]:
@@ -87,6 +89,8 @@ class _Lock:
     def result(self) -> ParseResult:
         for key, meta in self.packages.items():
             self._identify(str(key), meta)
+        if self.graph is not self.packages:
+            self.packages = {}  # v9: package metadata is read; the graph is in the snapshots
         for key in self.graph:
             base = str(key).split("(", 1)[0]
             if key not in self.purls and base in self.purls:
@@ -100,6 +104,7 @@ class _Lock:
             for target, rank in self._deps(meta, _DEP_FIELDS, "."):
                 edges.add((source, target))
                 adjacency.setdefault(source, []).append((target, rank))
+        self.graph = self.packages = {}  # read: only the importers are still needed
         roots: dict[str, int] = {}
         for folder, meta in self.importers.items():
             for target, rank in self._deps(
