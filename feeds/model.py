@@ -3,8 +3,10 @@
 # Named tuples, not frozen dataclasses: every scan imports these 25 record types, and a
 # dataclass costs ~0.7 ms to create against ~0.1 ms for a named tuple (all of this module's
 # import time; benchmarks/repeat_scan.py). Records are immutable and hashable either way;
-# code changes one with ``_replace``. No ``from __future__ import annotations``: typing
-# compiles every string annotation of a named tuple, real types it only checks.
+# code changes one with ``_replace``. As tuples, two records of different types with equal
+# fields compare equal (a Note and a Citation): no collection mixes such types. No
+# ``from __future__ import annotations``: typing compiles every string annotation of a
+# named tuple, real types it only checks.
 from typing import NamedTuple
 
 # Relations through which a parent's link passes to the child (look-through, 15 CFR 791.2).
