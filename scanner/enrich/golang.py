@@ -11,6 +11,7 @@ from sbom.model import Component
 from scanner.enrich.context import Context, FactBuilder, failed, not_applicable, utc_iso
 from scanner.enrich.model import Fact, SourceResult, SourceStatus, Strength
 from scanner.net.client import FetchError
+from scanner.net.endpoints import GOGET_ENV
 
 NAME = "golang"
 ECOSYSTEMS = ("golang",)
@@ -18,9 +19,8 @@ ECOSYSTEMS = ("golang",)
 # Vanity lookups (go.dev/ref/mod#vcs-find) go to the host the module path names, which the
 # scanned tree chose: only for a version the module proxy knows (the proxy fetched it from that
 # host already, so the host is public), over HTTPS, without credentials or redirects to other
-# hosts, within GOGET_MAX_TIME and GOGET_MAX_BYTES. This variable sends them to a company
+# hosts, within GOGET_MAX_TIME and GOGET_MAX_BYTES. GOGET_ENV sends them to a company
 # proxy instead (and the tests to their loopback server): <base>/<path>?go-get=1.
-GOGET_ENV = "ICTS_SCAN_GOGET_URL"
 GOGET_MAX_TIME = 15.0
 GOGET_MAX_BYTES = 1024 * 1024
 

@@ -11,10 +11,9 @@ from typing import Any
 from sbom.model import Component
 from scanner import __version__
 from scanner.enrich.context import Context
-from scanner.enrich.golang import GOGET_ENV
 from scanner.enrich.model import Fact, SourceResult, SourceStatus
 from scanner.net.cache import Cache
-from scanner.net.endpoints import DAY, ENDPOINTS
+from scanner.net.endpoints import DAY, ENDPOINTS, GOGET_ENV
 from scanner.net.reads import Reads
 
 # Bump when a source changes what it derives from the same answers within one version.

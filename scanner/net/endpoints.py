@@ -114,6 +114,9 @@ _BY_SOURCE = {e.source: e for e in ENDPOINTS}
 
 # Requests that belong to no table entry (e.g. Go `?go-get=1` vanity lookups) use this TTL.
 DEFAULT_TTL = DAY
+# Where Go vanity lookups go instead of the host a module path names (scanner/enrich/golang.py):
+# a company proxy, or the tests' loopback server.
+GOGET_ENV = "ICTS_SCAN_GOGET_URL"
 
 
 class EndpointError(ValueError):
