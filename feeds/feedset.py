@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from feeds import model as m
-from feeds.build import Parts
 from feeds.hosts import CODE_HOSTS, host_of, pep503, repo_path_and_owner, suffixes
-from feeds.index import Hit, Index
-from feeds.packages import package_hits
-from feeds.resolve import Match, Resolution, covered_ids, resolve
+from feeds.version import FeedVersion
+
+if TYPE_CHECKING:
+    from feeds import model as m
+    from feeds.build import Parts
+    from feeds.index import Hit, Index
+    from feeds.resolve import Match, Resolution
+
+# The records, the index and the resolver are imported where first used: a repeat scan
+# whose findings are kept (scanner/assess/kept.py) needs none of them.
 
 
 class FeedSet:
@@ -19,37 +26,84 @@ class FeedSet:
 
     def __init__(
         self,
-        parts: Parts,
+        parts: Parts | Callable[[], Parts],
         *,
-        version: m.FeedVersion,
+        version: FeedVersion,
         root: Path,
         digests: dict[str, str],
         on: date | None = None,
     ) -> None:
-        self.parts = parts
+        # A callable builds the records on first use: a repeat scan whose findings are kept
+        # (scanner/assess/kept.py) needs only the version, and never parses the data files.
+        self._make = parts if callable(parts) else lambda: parts
         self.on = on
         """The day the knowledge base is evaluated on (``--as-of``); None: every fact, undated."""
         self.version = version
         self.root = root
         self.digests = digests
-        self.sources = parts.sources
-        self.jurisdictions = parts.jurisdictions
-        self.profiles = parts.profiles
-        self.entities = parts.entities
-        self.prohibitions = parts.prohibitions
-        self.infrastructure = parts.infrastructure
-        self.email_providers = parts.email_providers
-        self.csl = parts.csl
-        self.rules = parts.rules
-        self.files = parts.files
-        self._covered = {p.id: covered_ids(p, self.entities) for p in self.prohibitions.values()}
         self._resolved: dict[tuple[str, str], Resolution] = {}
-        self.default_profile = next(p.id for p in self.profiles.values() if p.default)
+
+    @cached_property
+    def parts(self) -> Parts:
+        """Every record, built on first use."""
+        return self._make()
+
+    @cached_property
+    def sources(self) -> Mapping[str, m.Source]:
+        return self.parts.sources
+
+    @cached_property
+    def jurisdictions(self) -> dict[str, m.Jurisdiction]:
+        return self.parts.jurisdictions
+
+    @cached_property
+    def profiles(self) -> dict[str, m.Profile]:
+        return self.parts.profiles
+
+    @cached_property
+    def entities(self) -> dict[str, m.Entity]:
+        return self.parts.entities
+
+    @cached_property
+    def prohibitions(self) -> dict[str, m.Prohibition]:
+        return self.parts.prohibitions
+
+    @cached_property
+    def infrastructure(self) -> dict[str, m.Infrastructure]:
+        return self.parts.infrastructure
+
+    @cached_property
+    def email_providers(self) -> dict[str, m.EmailProvider]:
+        return self.parts.email_providers
+
+    @cached_property
+    def csl(self) -> m.CslSnapshot | None:
+        return self.parts.csl
+
+    @cached_property
+    def rules(self) -> dict[str, m.Rule]:
+        return self.parts.rules
+
+    @cached_property
+    def files(self) -> dict[str, list[str]]:
+        return self.parts.files
+
+    @cached_property
+    def _covered(self) -> dict[str, frozenset[str]]:
+        from feeds.resolve import covered_ids
+
+        return {p.id: covered_ids(p, self.entities) for p in self.prohibitions.values()}
+
+    @cached_property
+    def default_profile(self) -> str:
+        return next(p.id for p in self.profiles.values() if p.default)
 
     @cached_property
     def index(self) -> Index:
         """The lookup index for this day, built on first use: a scan evaluates the knowledge
         base on one day, so the undated view it loads first is never indexed."""
+        from feeds.index import Index
+
         return Index(
             self.entities,
             self.email_providers.values(),
@@ -67,7 +121,11 @@ class FeedSet:
         views = self.__dict__.setdefault("_views", {})
         if on not in views:
             views[on] = FeedSet(
-                self.parts, version=self.version, root=self.root, digests=self.digests, on=on
+                lambda: self.parts,
+                version=self.version,
+                root=self.root,
+                digests=self.digests,
+                on=on,
             )
         view: FeedSet = views[on]
         return view
@@ -90,6 +148,8 @@ class FeedSet:
         prof = self.profile(profile)
         key = (entity_id, prof.id)
         if key not in self._resolved:
+            from feeds.resolve import resolve
+
             entity = self.entities[entity_id]
             applicable = tuple(
                 p
@@ -110,6 +170,8 @@ class FeedSet:
     def _resolutions(
         self, hits: list[Hit], query: str, profile: str | None, basis: str | list[str] = ""
     ) -> tuple[Resolution, ...]:
+        from feeds.resolve import Match
+
         out = []
         for n, hit in enumerate(hits):
             base = self.resolve(hit.entity_id, profile)
@@ -134,6 +196,8 @@ class FeedSet:
     ) -> tuple[Resolution, ...]:
         """What a package's own name says (npm scope, Maven groupId, Go module path, exact names
         and name families); each match carries its basis (see feeds.packages)."""
+        from feeds.packages import package_hits
+
         found = package_hits(self.index, ecosystem, name)
         return self._resolutions([h for h, _ in found], name, profile, [b for _, b in found])
 
@@ -141,6 +205,10 @@ class FeedSet:
         self, prohibition: m.Prohibition, ecosystem: str, name: str
     ) -> tuple[m.ProductClass, ...]:
         """The covered product classes of a prohibition that a source places this package in."""
+        from feeds import model as m
+        from feeds.index import Index
+        from feeds.packages import package_hits
+
         out = []
         for pc in prohibition.product_classes:
             if pc.covered and pc.members:
@@ -171,6 +239,8 @@ class FeedSet:
 
     def hosting_platform(self, url_or_host: str) -> m.Identifier | None:
         """The hosting platform or mirror identifier a URL falls under, if any."""
+        from feeds import model as m
+
         hit = self.index.hosting("web_domain", host_of(url_or_host))
         return hit.fact if hit is not None and isinstance(hit.fact, m.Identifier) else None
 
@@ -314,6 +384,8 @@ class FeedSet:
 
 
 def _with(base: Resolution, match: Match, verified: bool) -> Resolution:
+    from feeds.resolve import Resolution
+
     return Resolution(
         entity=base.entity,
         chain=base.chain,

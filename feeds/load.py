@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from feeds import checks, evidence_checks, manifest
-from feeds.build import LazyTable, Parts, build, source_records
+from feeds import manifest
 from feeds.errors import FeedError, Problem
 from feeds.feedset import FeedSet
-from feeds.model import FeedVersion
-from feeds.schema import validate
+from feeds.version import FeedVersion
+
+if TYPE_CHECKING:
+    from feeds.build import Parts
+
+# The schema, the checks and the record builders are imported where used: a scan that
+# trusts the manifest and takes its findings as kept needs none of them.
 
 ENV_DIR = "ICTS_SCAN_FEEDS_DIR"
 PACKAGED_DIR = Path(__file__).parent / "data"
@@ -40,7 +45,7 @@ class Raw:
     manifest: dict[str, Any] | None = None
     problems: list[Problem] = field(default_factory=list)
     deferred: dict[str, bytes] = field(default_factory=dict)
-    """Sources files left unparsed by a load that skips the checks (parsed on first use)."""
+    """Files left unparsed by a load that skips the checks (parsed on first use)."""
 
 
 def read(root: Path, *, schema_check: bool = True) -> Raw:
@@ -60,9 +65,9 @@ def read(root: Path, *, schema_check: bool = True) -> Raw:
             continue
         if name != manifest.MANIFEST:
             raw.digests[name] = manifest.digest(blob)
-        if not schema_check and blob.startswith(_SOURCES_HEAD):
-            raw.deferred[name] = blob
-            continue
+            if not schema_check:
+                raw.deferred[name] = blob
+                continue
         try:
             doc = json.loads(blob.decode("utf-8"))
         except UnicodeDecodeError as exc:
@@ -80,7 +85,7 @@ def read(root: Path, *, schema_check: bool = True) -> Raw:
             continue
         if name == SCHEMA_FILE:
             continue  # the schema describes the others; its digest still counts
-        problems = validate(name, doc) if schema_check else []
+        problems = _validate(name, doc) if schema_check else []
         raw.problems.extend(problems)
         if problems:
             continue
@@ -95,6 +100,9 @@ def inspect(
     path: str | os.PathLike[str] | None = None, *, check_digests: bool = True
 ) -> tuple[FeedSet | None, list[Problem]]:
     """Every problem of the feed (for ``feeds verify``) and the FeedSet when there are none."""
+    from feeds import checks, evidence_checks
+    from feeds.build import build
+
     raw = read(data_dir(path))
     parts = build(raw.docs)
     problems = list(raw.problems)
@@ -115,21 +123,26 @@ def inspect(
     return _feedset(raw, parts), []
 
 
-def load(path: str | os.PathLike[str] | None = None, *, check_digests: bool = True) -> FeedSet:
+def load(
+    path: str | os.PathLike[str] | None = None, *, check_digests: bool = True, lazy: bool = False
+) -> FeedSet:
     """Load, validate and index the feed; raises FeedError naming file, record and field.
 
     A manifest is only written after every check passed (``feeds verify --rehash``), so files
     whose digests all match it are not checked again: loading stays fast for every scan. Any
     mismatch, or a missing manifest, runs every check and reports what is wrong.
+
+    ``lazy``: files that match the manifest are parsed and built on first use, and a
+    FeedError surfaces then (a repeat scan whose findings are kept needs only the version).
     """
     if check_digests:
         raw = read(data_dir(path), schema_check=False)
         trusted = raw.manifest is not None and not manifest.compare(raw.manifest, raw.digests)
-        if trusted and not raw.problems:
-            try:
-                return _feedset(raw, build(raw.docs))
-            except (KeyError, TypeError, ValueError, AttributeError):
-                pass  # a manifest written over bad data: the full check below says what
+        if trusted and not raw.problems and raw.manifest and raw.manifest.get("as_of"):
+            trusted_set = _feedset(raw, _trusted_parts(raw, path))
+            if not lazy:
+                trusted_set.parts  # noqa: B018  (built now: a FeedError is raised here)
+            return trusted_set
 
     feedset, problems = inspect(path, check_digests=check_digests)
     if feedset is None:
@@ -137,21 +150,54 @@ def load(path: str | os.PathLike[str] | None = None, *, check_digests: bool = Tr
     return feedset
 
 
+def _trusted_parts(raw: Raw, path: str | os.PathLike[str] | None) -> Callable[[], Parts]:
+    """The records of files whose digests match the manifest, built when first asked for;
+    the sources file is parsed later still. Data a manifest was written over without passing
+    the checks fails as the full check says (FeedError), never halfway."""
+
+    def make() -> Parts:
+        from feeds.build import LazyTable, build, source_records
+
+        sources = {n: b for n, b in raw.deferred.items() if b.startswith(_SOURCES_HEAD)}
+        try:
+            docs = {
+                n: json.loads(b.decode("utf-8"))
+                for n, b in raw.deferred.items()
+                if n not in sources and n != SCHEMA_FILE
+            }
+            parts = build(docs)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            _, problems = inspect(path)
+            raise FeedError(
+                problems or [Problem(str(raw.root), None, None, "data does not load")]
+            ) from None
+        if sources:
+            parts.files.setdefault("sources", []).extend(sources)
+            parts.sources = LazyTable(
+                lambda: source_records(
+                    {n: json.loads(b.decode("utf-8")) for n, b in sources.items()}
+                )
+            )
+        return parts
+
+    return make
+
+
 def as_of(docs: dict[str, dict[str, Any]]) -> str:
     return max((str(d.get("as_of", "")) for d in docs.values()), default="")
 
 
-def _feedset(raw: Raw, parts: Parts) -> FeedSet:
-    if raw.deferred:
-        blobs = dict(raw.deferred)
-        parts.files.setdefault("sources", []).extend(blobs)
-        parts.sources = LazyTable(
-            lambda: source_records({n: json.loads(b.decode("utf-8")) for n, b in blobs.items()})
-        )
+def _feedset(raw: Raw, parts: Parts | Callable[[], Parts]) -> FeedSet:
     day = as_of(raw.docs)
     if raw.deferred and raw.manifest is not None:
         # The manifest, written when these very files passed every check, holds the day of
-        # all of them, the unparsed sources file's included.
+        # all of them, the unparsed ones included.
         day = str(raw.manifest.get("as_of", day))
     version = FeedVersion(content_hash=manifest.content_hash(raw.digests), as_of=day)
     return FeedSet(parts, version=version, root=raw.root, digests=dict(raw.digests))
+
+
+def _validate(name: str, doc: Any) -> list[Problem]:
+    from feeds.schema import validate
+
+    return validate(name, doc)

@@ -1,6 +1,7 @@
 """Feed records as named tuples: sources, facts, entities, jurisdictions, lists."""
 
-# Named tuples, not frozen dataclasses: every scan imports these 25 record types, and a
+# Named tuples, not frozen dataclasses: a scan that builds the knowledge base imports these
+# 25 record types, and a
 # dataclass costs ~0.7 ms to create against ~0.1 ms for a named tuple (all of this module's
 # import time; benchmarks/repeat_scan.py). Records are immutable and hashable either way;
 # code changes one with ``_replace``. As tuples, two records of different types with equal
@@ -8,6 +9,8 @@
 # ``from __future__ import annotations``: typing compiles every string annotation of a
 # named tuple, real types it only checks.
 from typing import NamedTuple
+
+from feeds.version import FeedVersion as FeedVersion  # the version beside the records it names
 
 # Relations through which a parent's link passes to the child (look-through, 15 CFR 791.2).
 CONTROL_RELATIONS = frozenset({"subsidiary", "brand", "division", "controlled", "state-body"})
@@ -355,14 +358,3 @@ class CslMeta(NamedTuple):
 class CslSnapshot(NamedTuple):
     meta: CslMeta
     parties: tuple[CslParty, ...] = ()
-
-
-class FeedVersion(NamedTuple):
-    """Identifies the exact feed a report used: content hash of all data files plus as-of date."""
-
-    content_hash: str
-    as_of: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.as_of}+{self.content_hash.removeprefix('sha256:')[:12]}"

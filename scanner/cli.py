@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
 
-from scanner.text import echo
+from scanner.text import echo, plain
 from scanner.version import VersionAction
 
 # Subcommands, each a module in scanner/commands with register(subparsers) and run(args).
@@ -54,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 1 findings, 2 usage, 3 incomplete)."""
+    # The collector's default, a pass per 700 new objects, walks the records that live for
+    # the whole run (knowledge base, inventory, provenance) again and again: about a tenth of
+    # a repeat scan of 1,600 npm packages (benchmarks/repeat_scan.py). A run makes few
+    # cycles, so a pass per 50,000 new objects costs no memory that shows.
+    gc.set_threshold(50_000, 20, 20)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -82,6 +88,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:
+        from feeds.errors import FeedError  # loaded already if that is what was raised
+
+        if not isinstance(exc, FeedError):
+            raise
+        # A knowledge base that cannot be used (ICTS_SCAN_FEEDS_DIR, a damaged install):
+        # one line, never a traceback, never a scan that looks clean.
+        more = len(exc.problems) - 1
+        tail = f" (and {more} more: icts-scan feeds verify)" if more > 0 else ""
+        first = exc.problems[0] if exc.problems else "invalid"
+        echo(f"icts-scan: error: knowledge base: {plain(str(first), 500)}{tail}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def console() -> None:

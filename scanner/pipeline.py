@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
 
 from feeds import FeedSet
 from sbom.model import Inventory
@@ -15,9 +17,15 @@ from scanner.assess.acceptances import AcceptanceUse, apply_acceptances, parse_a
 from scanner.assess.coverage import Coverage, measure
 from scanner.assess.model import Finding
 from scanner.assess.policy import WaiverUse, apply_waivers, parse_waivers
-from scanner.assess.run import assess
 from scanner.config import Config
 from scanner.enrich.model import Enriched, Provenance
+from scanner.net.cache_file import MEMORY
+
+if TYPE_CHECKING:
+    from scanner.assess.kept import Kept
+    from scanner.enrich.context import Context
+    from scanner.enrich.run import Settled
+    from scanner.net.cache import Cache
 
 
 @dataclass(frozen=True)
@@ -143,7 +151,7 @@ def _unasked(enriched: Enriched) -> str:
 def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
     """Run every stage; failures of sources are recorded, never raised."""
     from scanner.enrich.context import open_context
-    from scanner.enrich.run import enrich
+    from scanner.enrich.run import enrich_settled
     from scanner.enrich.sources import ENRICHERS, LATER
 
     cfg = request.config
@@ -178,47 +186,60 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
         )
     )
 
-    t0 = time.perf_counter()
-    project = None
-    history = request.inventory is None if request.history is None else request.history
-    if history and not request.sbom:
-        from scanner.enrich import git_history
+    with ExitStack() as opened:
+        t0 = time.perf_counter()
+        project = None
+        kept = None  # the assessment's row, when the provenance it reads is kept as a whole
+        history = request.inventory is None if request.history is None else request.history
+        if history and not request.sbom:
+            from scanner.enrich import git_history
 
-        own = git_history.repository_facts(request.path)
-        project = Provenance("", own.facts, (own.status,))
-    if request.enriched is not None:
-        enriched = request.enriched
-    elif request.network or request.offline:
-        ctx = open_context(
-            endpoints=cfg.endpoints,
-            tree_endpoints=cfg.tree_endpoints,
-            offline=request.offline or cfg.offline,
-            root=None if request.sbom else request.path,
-            verify=request.verify,
-            max_time=request.max_time,
-            negative_ttl=cfg.negative_ttl,
-        )
-        try:
-            enriched = enrich(inventory, ctx, ENRICHERS, LATER, progress=request.progress)
-        finally:
-            ctx.client.close()
-    if request.enriched is not None or request.network or request.offline:
-        coverage = measure(inventory, enriched)
-        status = "ok" if not coverage.unknown_count else "partial"
-        detail = coverage.summary() + _unasked(enriched)
-    else:
-        enriched = Enriched()
-        coverage = measure(inventory, None)
-        status, detail = "skipped", "no provenance lookups (--no-network)"
-    stages.append(Stage("enrichment", status, time.perf_counter() - t0, detail))
+            own = git_history.repository_facts(request.path)
+            project = Provenance("", own.facts, (own.status,))
+        if request.enriched is not None:
+            enriched = request.enriched
+        elif request.network or request.offline:
+            ctx = open_context(
+                endpoints=cfg.endpoints,
+                tree_endpoints=cfg.tree_endpoints,
+                offline=request.offline or cfg.offline,
+                root=None if request.sbom else request.path,
+                verify=request.verify,
+                max_time=request.max_time,
+                negative_ttl=cfg.negative_ttl,
+            )
+            opened.callback(ctx.client.close)
+            enriched, settled = enrich_settled(
+                inventory, ctx, ENRICHERS, LATER, progress=request.progress
+            )
+            kept = _kept(ctx.client.cache, settled, feeds, as_of, cfg.profile, ctx)
+        if request.enriched is not None or request.network or request.offline:
+            coverage = measure(inventory, enriched)
+            status = "ok" if not coverage.unknown_count else "partial"
+            detail = coverage.summary() + _unasked(enriched)
+        else:
+            enriched = Enriched()
+            coverage = measure(inventory, None)
+            status, detail = "skipped", "no provenance lookups (--no-network)"
+        stages.append(Stage("enrichment", status, time.perf_counter() - t0, detail))
 
-    t0 = time.perf_counter()
-    findings = assess(inventory, enriched, feeds, cfg.profile)
+        t0 = time.perf_counter()
+        # Taken as kept, the knowledge base is never built: only its version is reported.
+        got = kept.get() if kept is not None else None
+        if got is not None:
+            found, csl_complete = got
+        else:
+            from scanner.assess.run import assess
+
+            found = assess(inventory, enriched, feeds, cfg.profile)
+            csl_complete = feeds.csl is None or feeds.csl.meta.complete
+            if kept is not None:
+                kept.put(found, csl_complete)
     present = {
         c.purl: tuple(f"{h.alg.lower().replace('-', '')}:{h.value}" for h in c.hashes)
         for c in inventory.components
     }
-    findings, uses = apply_waivers(findings, waivers, present, today)
+    findings, uses = apply_waivers(found, waivers, present, today)
     findings, accepted = apply_acceptances(findings, acceptances, today)
     stages.append(Stage("assessment", "ok", time.perf_counter() - t0, f"{len(findings)} findings"))
     return ScanResult(
@@ -239,5 +260,26 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
         acceptances=tuple(accepted),
         as_of=as_of.isoformat(),
         fail_on_unknown_above=cfg.fail_on_unknown_above,
-        csl_complete=feeds.csl is None or feeds.csl.meta.complete,
+        csl_complete=csl_complete,
     )
+
+
+def _kept(
+    cache: Cache | None,
+    settled: Settled | None,
+    feeds: FeedSet,
+    as_of: date,
+    profile: str,
+    ctx: Context,
+) -> Kept | None:
+    """Where this scan's findings are kept: only when every network result is kept as a
+    whole, the cache is a file, and the knowledge base's content is known."""
+    if settled is None or cache is None or cache.path == MEMORY:
+        return None
+    feed_hash = feeds.version.content_hash
+    if not feed_hash:
+        return None
+    from scanner.assess import kept
+
+    key = kept.key(settled[0], feed_hash, as_of.isoformat(), profile)
+    return kept.Kept(cache, key, settled[1], ctx.client.now())

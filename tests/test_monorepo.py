@@ -346,7 +346,7 @@ def test_one_enrichment_per_distinct_package_shared_by_the_project_sboms(
 
     calls: list[list[str]] = []
 
-    def fake(inventory: Inventory, *args: object, **kwargs: object) -> Enriched:
+    def fake(inventory: Inventory, *args: object, **kwargs: object) -> tuple[Enriched, None]:
         calls.append([c.purl for c in inventory.components])
         prov = {
             c.purl: Provenance(
@@ -356,9 +356,9 @@ def test_one_enrichment_per_distinct_package_shared_by_the_project_sboms(
             )
             for c in inventory.components
         }  # fmt: skip
-        return Enriched(prov, enrich_run.coverage(prov))
+        return Enriched(prov, enrich_run.coverage(prov)), None
 
-    monkeypatch.setattr(enrich_run, "enrich", fake)
+    monkeypatch.setattr(enrich_run, "enrich_settled", fake)
     monkeypatch.setenv("ICTS_SCAN_CACHE_DIR", str(tmp_path / "cache"))
     out = tmp_path / "sboms"
     root = two_apps.inventory.root

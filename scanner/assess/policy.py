@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -56,6 +55,8 @@ def valid_check(value: str, label: str) -> str:
     known = check_ids()
     if value == "*" or value in known:
         return value
+    import difflib  # only for the message of a mistyped id
+
     near = difflib.get_close_matches(value, known, n=1)
     hint = f" (did you mean {near[0]!r}?)" if near else ""
     raise ConfigError(f"{label}: unknown check {value!r}{hint}; known: {', '.join(known)}, *")

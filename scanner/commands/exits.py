@@ -15,8 +15,9 @@ OK = 0
 FINDINGS = 1
 """Findings at or above --fail-on (or more unknown provenance than the policy allows)."""
 USAGE = 2
-"""Usage or input error: a missing input, an unreadable policy, an unwritable output, an input
-that is not what it claims to be. Checked before the scan starts where possible."""
+"""Usage or input error: a missing input, an unreadable policy, a knowledge base that cannot be
+used, an unwritable output, an input that is not what it claims to be. Checked before the scan
+starts where possible."""
 INCOMPLETE = 3
 """An input file could not be (fully) read; everything else is still reported.
 ``--allow-incomplete`` turns it into a warning; ``--strict`` adds unknown provenance to it."""
@@ -26,7 +27,10 @@ NOTHING = 4
 TABLE = (
     (OK, "clean: nothing at or above --fail-on, every input read"),
     (FINDINGS, "findings at or above --fail-on, or unknown provenance above fail-on-unknown-above"),
-    (USAGE, "usage or input error: missing input, bad policy, unwritable output, not an SBOM"),
+    (
+        USAGE,
+        "usage or input error: missing input, bad policy or knowledge base, unwritable output, not an SBOM",
+    ),
     (INCOMPLETE, "incomplete: an input could not be read (the rest is reported); findings win"),
     (NOTHING, "nothing to scan: no lockfile or manifest found, or an SBOM without components"),
 )

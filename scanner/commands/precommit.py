@@ -106,7 +106,7 @@ def _scan(found: Scope, cfg: Config, offline: bool) -> ScanResult:
     from scanner.pipeline import ScanRequest, scan
 
     request = ScanRequest(path=".", config=cfg, offline=offline, inventory=found.inventory)
-    return scan(request, feeds.load())
+    return scan(request, feeds.load(lazy=True))
 
 
 def _report(found: Scope, result: ScanResult, cfg: Config, rev: str | None, offline: bool) -> int:

@@ -170,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(choose(args.progress, sys.stderr), sys.stderr)
     try:
         cfg = options.load_policy(args, None if args.sbom else args.path)
-        feedset = feeds.load()
+        feedset = feeds.load(lazy=True)
         request = ScanRequest(
             path=args.path,
             sbom=args.sbom,

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import pickle
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sbom.model import Component
+from sbom.model import Component, Inventory
 from scanner import __version__
 from scanner.enrich.context import Context
 from scanner.enrich.model import Fact, SourceResult, SourceStatus
@@ -23,6 +24,9 @@ MEMO_VERSION = 1
 KEPT = frozenset({"ok", "not-found", "not-applicable", "skipped"})
 # A result that read nothing (a skipped or inapplicable component) is kept for a day.
 _NOTHING_READ = DAY
+# The source column of a row that holds a whole inventory's network results: a warm scan of
+# an unchanged inventory reads one row, not one per component.
+WHOLE = "inventory"
 
 
 def context_digest(ctx: Context) -> str:
@@ -65,6 +69,22 @@ def component_digest(c: Component) -> str:
 def facts_digest(facts: Iterable[Fact]) -> str:
     """Phase-2 sources depend on what phase 1 found: its facts are part of their key."""
     return hashlib.sha256(json.dumps([_fact(f) for f in facts]).encode()).hexdigest()
+
+
+def inventory_digest(inventory: Inventory) -> str:
+    """The whole inventory, every field of every record (what the checks read too: paths,
+    locations, scopes). pickle only serialises it to be hashed, fast; nothing is unpickled."""
+    return hashlib.sha256(pickle.dumps(inventory, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+
+
+def whole_key(
+    context: str, inventory: str, lookups: Iterable[tuple[str, str]], local: bytes
+) -> str:
+    """The row key of an inventory's network results: the inventory's digest, every lookup
+    in order (purl, source) and what the local sources found this time (``dump`` of their
+    results), which phase-2 sources build on."""
+    doc = json.dumps([context, WHOLE, inventory, list(lookups)], separators=(",", ":"))
+    return hashlib.sha256(doc.encode() + b"\n" + local).hexdigest()
 
 
 def key(context: str, source: str, component: str, prior: str = "") -> str:
@@ -157,6 +177,9 @@ class Memo:
         self.context = context_digest(ctx)
         self._now = now
         self._rows: list[tuple[str, str, float, bytes]] = []
+        # Row key → when it expires, for every group of this scan that is kept (read or
+        # written): what a whole inventory's row may rest on.
+        self._until: dict[str, float] = {}
 
     def groups(
         self,
@@ -182,11 +205,14 @@ class Memo:
     def found(self, groups: Sequence[Group]) -> dict[int, SourceResult]:
         """The kept results of `groups` still fresh now, by lookup index."""
         stored = self._derived.get_many([k for k, _ in groups], self._now)
-        hits = [(idx, stored[k]) for k, idx in groups if k in stored]
+        hits = [(k, idx, stored[k]) for k, idx in groups if k in stored]
         out: dict[int, SourceResult] = {}
-        for (idx, _), results in zip(hits, load_many([p for _, p in hits]), strict=True):
+        for (k, idx, (_, until)), results in zip(
+            hits, load_many([p for _, _, (p, _) in hits]), strict=True
+        ):
             if results is not None and len(results) == len(idx):
                 out.update(zip(idx, results, strict=True))
+                self._until[k] = until
         return out
 
     def keep(
@@ -210,6 +236,29 @@ class Memo:
                 kept = [r for r in got if r is not None]
                 names = ",".join(r.status.source for r in kept)
                 self._rows.append((k, names, until, dump(kept)))
+                self._until[k] = until
+
+    def settled(self, groups: Iterable[Group]) -> float | None:
+        """When the first of `groups`' rows expires; None when any of them is not kept
+        (a failure, an answer that may not be kept): nothing may rest on them as a whole."""
+        untils = self._until
+        try:
+            return min((untils[k] for k, _ in groups), default=self._now + _NOTHING_READ)
+        except KeyError:
+            return None
+
+    def whole(self, key: str, count: int) -> tuple[list[SourceResult], float] | None:
+        """An inventory's `count` network results kept under `key` and when they expire."""
+        stored = self._derived.get_many([key], self._now).get(key)
+        results = load(stored[0]) if stored is not None else None
+        if stored is None or results is None or len(results) != count:
+            return None
+        return results, stored[1]
+
+    def keep_whole(self, key: str, until: float, results: Sequence[SourceResult]) -> None:
+        """Keep an inventory's network results as one row, until the first of its rows expires."""
+        if results and until > self._now:
+            self._rows.append((key, WHOLE, until, dump(results)))
 
     def flush(self) -> None:
         """Write what this scan derived, in one transaction."""

@@ -100,7 +100,26 @@ def enrich(
     later: Sequence[LaterEnricher] = (),
     progress: Callable[[int, int], None] | None = None,
 ) -> Enriched:
-    """Provenance for every component of ``inventory``.
+    """Provenance for every component of ``inventory`` (``enrich_settled`` without its key)."""
+    return enrich_settled(inventory, ctx, enrichers, later, progress)[0]
+
+
+# An inventory's network results as kept between scans: the row's key (which holds the
+# whole inventory's digest) and when the first answer they rest on expires
+# (scanner/enrich/memo.py).
+Settled = tuple[str, float]
+
+
+def enrich_settled(
+    inventory: Inventory,
+    ctx: Context,
+    enrichers: Sequence[Enricher],
+    later: Sequence[LaterEnricher] = (),
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Enriched, Settled | None]:
+    """Provenance for every component of ``inventory``, and, when every network result is one
+    that may be kept, the key and expiry of the row that holds them all: what is derived from
+    this provenance alone (the assessment) may be kept under it.
 
     Components are already unique by purl, so each (package, version) is asked once;
     identical requests from different components (one npm packument for two versions)
@@ -108,6 +127,9 @@ def enrich(
     is reused while every answer it rests on is fresh (scanner/enrich/memo.py).
     ``progress(done, total)`` is called from worker threads as each lookup (one component,
     one source; both phases) finishes.
+
+    Local sources run first, every time; an unchanged inventory whose local facts are the
+    same is answered from one row of all its network results while they are fresh.
     """
     comps = inventory.components
     facts: dict[str, list[Fact]] = defaultdict(list)
@@ -117,7 +139,7 @@ def enrich(
     done = [0]
     lock = threading.Lock()
     memo = _memo(ctx)
-    digests = {c.purl: memo_rows.component_digest(c) for c in comps} if memo else {}
+    digests: dict[str, str] = {}  # of each component, for its own rows: only on a miss
 
     def one(job: Job) -> tuple[SourceResult, Reads | None]:
         call, name, record = job
@@ -134,24 +156,39 @@ def enrich(
             progress(count, total)
         return result, reads
 
-    def collect(calls: list[Pair], prior: bool) -> None:
-        """Run `calls`, taking results kept from an earlier scan as they are; facts in call order."""
-        results: list[SourceResult | None] = [None] * len(calls)
+    def tick(count: int) -> None:
+        """Lookups answered without a call (kept results) count as done too."""
+        if progress is not None and count:
+            with lock:
+                done[0] += count
+                now = done[0]
+            progress(now, total)
+
+    def record(calls: Sequence[Pair], results: Sequence[SourceResult | None]) -> None:
+        for (c, _), result in zip(calls, results, strict=True):
+            if result is not None:  # always: every slot is kept or freshly looked up
+                statuses[c.purl].append(result.status)
+                facts[c.purl].extend(result.facts)
+
+    def collect(
+        calls: Sequence[Pair], prior: bool, results: list[SourceResult | None]
+    ) -> list[memo_rows.Group]:
+        """Fill the empty slots of `results`, taking results kept from an earlier scan as
+        they are, then record every slot's facts in call order."""
         groups: list[memo_rows.Group] = []
         if memo is not None:
+            if not digests:
+                digests.update((c.purl, memo_rows.component_digest(c)) for c in comps)
             groups = memo.groups(calls, digests, facts.__getitem__ if prior else None)
-            for n, hit in memo.found(groups).items():
+            hits = memo.found(groups)
+            for n, hit in hits.items():
                 results[n] = hit
+            tick(len(hits))
         todo = [n for n, r in enumerate(results) if r is None]
-        if progress is not None and len(todo) < len(calls):
-            with lock:
-                done[0] += len(calls) - len(todo)
-                count = done[0]
-            progress(count, total)
         if not prior:  # batches fetch only what some source still has to look up
             _prefetch(ctx, enrichers, [(calls[n][0], calls[n][1].NAME) for n in todo])
-        make = second if prior else first
         kept = {n for _, idx in groups for n in idx}
+        make = second if prior else first
         jobs: list[Job] = [(make(*calls[n]), calls[n][1].NAME, n in kept) for n in todo]
         reads: dict[int, Reads] = {}
         for n, (fresh, read) in zip(todo, ctx.client.map(one, jobs), strict=True):
@@ -160,10 +197,8 @@ def enrich(
                 reads[n] = read
         if memo is not None:
             memo.keep(groups, results, reads)
-        for (c, _), result in zip(calls, results, strict=True):
-            if result is not None:  # always: every slot is kept or freshly looked up
-                statuses[c.purl].append(result.status)
-                facts[c.purl].extend(result.facts)
+        record(calls, results)
+        return groups
 
     def first(c: Component, e: Enricher) -> Callable[[], SourceResult]:
         return lambda: e.enrich(c, ctx)
@@ -175,10 +210,43 @@ def enrich(
     for c in comps:
         if c.source_kind in FIRST_PARTY:
             statuses[c.purl].append(_first_party(c))
-    collect(phase1, False)
-    if phase2:
-        collect(list(phase2), True)
-    if memo is not None:
+    first_results: list[SourceResult | None] = [None] * len(phase1)
+    later_results: list[SourceResult | None] = [None] * len(phase2)
+    settled: Settled | None = None
+    if memo is None:
+        collect(phase1, False, first_results)
+        if phase2:
+            collect(phase2, True, later_results)
+    else:
+        # Local sources first, every time: the inventory's row rests on what they found.
+        local = [n for n, (_, e) in enumerate(phase1) if _is_local(e)]
+        jobs: list[Job] = [(first(*phase1[n]), phase1[n][1].NAME, False) for n in local]
+        for n, (result, _) in zip(local, ctx.client.map(one, jobs), strict=True):
+            first_results[n] = result
+        slots = [(first_results, n) for n, (_, e) in enumerate(phase1) if not _is_local(e)]
+        slots += [(later_results, n) for n in range(len(phase2))]
+        lookups = [(c.purl, e.NAME) for c, e in phase1 if not _is_local(e)]
+        lookups += [(c.purl, e.NAME) for c, e in phase2]
+        local_found = memo_rows.dump([r for r in first_results if r is not None])
+        inventory_digest = memo_rows.inventory_digest(inventory)
+        whole = memo_rows.whole_key(memo.context, inventory_digest, lookups, local_found)
+        # No network lookup at all: nothing to keep, and the local facts settle everything.
+        hit = memo.whole(whole, len(slots)) if slots else ([], memo.settled(()) or 0.0)
+        if hit is not None:
+            for (results, n), result in zip(slots, hit[0], strict=True):
+                results[n] = result
+            tick(len(slots))
+            record(phase1, first_results)
+            record(phase2, later_results)
+            settled = (whole, hit[1])
+        else:
+            groups = collect(phase1, False, first_results)
+            groups += collect(phase2, True, later_results) if phase2 else []
+            until = memo.settled(groups)
+            if until is not None:
+                kept = [results[n] for results, n in slots]
+                memo.keep_whole(whole, until, [r for r in kept if r is not None])
+                settled = (whole, until)
         memo.flush()
     provenance = {
         c.purl: Provenance(
@@ -188,7 +256,11 @@ def enrich(
         )
         for c in comps
     }
-    return Enriched(provenance, coverage(provenance))
+    return Enriched(provenance, coverage(provenance)), settled
+
+
+def _is_local(source: Enricher) -> bool:
+    return bool(getattr(source, "LOCAL", False))
 
 
 def _memo(ctx: Context) -> memo_rows.Memo | None:

@@ -14,7 +14,7 @@ _CHUNK = 500
 
 def _rows(
     c: sqlite3.Connection, *, sql: str, params: tuple[object, ...]
-) -> list[tuple[str, bytes]]:
+) -> list[tuple[str, bytes, float]]:
     return list(c.execute(sql, params).fetchall())
 
 
@@ -24,16 +24,17 @@ class Derived:
     def __init__(self, file: CacheFile) -> None:
         self._file = file
 
-    def get_many(self, keys: Sequence[str], now: float) -> dict[str, bytes]:
-        """The payloads of `keys` still fresh at `now`, in one query per 500 keys."""
-        found: dict[str, bytes] = {}
-        none: list[tuple[str, bytes]] = []
+    def get_many(self, keys: Sequence[str], now: float) -> dict[str, tuple[bytes, float]]:
+        """The payloads of `keys` still fresh at `now`, with when each expires, in one query
+        per 500 keys."""
+        found: dict[str, tuple[bytes, float]] = {}
+        none: list[tuple[str, bytes, float]] = []
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            sql = f"SELECT key, payload FROM derived WHERE until > ? AND key IN ({marks})"
+            sql = f"SELECT key, payload, until FROM derived WHERE until > ? AND key IN ({marks})"
             read = partial(_rows, sql=sql, params=(now, *chunk))
-            found.update((str(k), bytes(v)) for k, v in self._file.run(read, none))
+            found.update((str(k), (bytes(v), float(u))) for k, v, u in self._file.run(read, none))
         return found
 
     def put_many(self, rows: Sequence[tuple[str, str, float, bytes]], now: float) -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
+
 from sbom import purl
 from sbom.model import Component, Inventory
 from scanner.enrich import memo, npm
@@ -69,7 +71,8 @@ def test_a_warm_scan_takes_what_the_sources_derived_and_calls_none(
     server.route("/known-pkg", Reply.json(_packument("known-pkg")))
     clock, source = Clock(), Counting(npm)
     cold = _scan(make_client, cache, server, source, clock)
-    assert source.calls == 2 and cache.info().derived == 2  # one row per component
+    # One row per component, and one of the whole inventory's results.
+    assert source.calls == 2 and cache.info().derived == 3
     clock.now += 60
     warm = _scan(make_client, cache, server, source, clock)
     assert source.calls == 2, "a fresh derived result is taken as it is"
@@ -133,7 +136,7 @@ def test_clearing_the_cache_drops_the_derived_results(
 ) -> None:
     clock, source = Clock(), Counting(npm)
     _scan(make_client, cache, server, source, clock)
-    assert cache.info().derived == 2
+    assert cache.info().derived == 3
     cache.clear("pypi")  # derived results may rest on any source's answers
     assert cache.info().derived == 0
     _scan(make_client, cache, server, source, clock)
@@ -195,6 +198,69 @@ def test_offline_takes_fresh_kept_results_and_keeps_nothing_from_stale_copies(
     # (or not at all), and none of that is kept for the next scan.
     clock.now += 2 * DAY
     _scan(make_client, cache, server, source, clock, offline=True)
-    assert source.calls == 4 and cache.info().derived == 2  # the old rows, not renewed
+    assert source.calls == 4 and cache.info().derived == 3  # the old rows, not renewed
     _scan(make_client, cache, server, source, clock, offline=True)
     assert source.calls == 6
+
+
+def _scan_all(
+    make_client: Callable[..., HttpClient],
+    cache: Cache,
+    server: LoopbackServer,
+    sources: list[Any],
+    clock: Clock,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    client = make_client(cache, clock=clock)
+    ctx = Context(client=client, environ={"ICTS_SCAN_NPM_URL": server.base_url})
+    out = enrich(_inventory("known-pkg", "private-pkg"), ctx, sources, progress=progress)
+    return {p: (prov.facts, prov.statuses) for p, prov in out.provenance.items()}
+
+
+def _local(found: list[str]) -> Counting:
+    """A local source that reports `found[0]` as each component's homepage."""
+
+    def local_enrich(component: Component, ctx: Context) -> SourceResult:
+        fact = Fact(component.purl, "homepage", found[0], "homepage", "local", None, "t", "self-declared")  # fmt: skip
+        return SourceResult(SourceStatus("local", "ok"), (fact,))
+
+    return Counting(SimpleNamespace(NAME="local", ECOSYSTEMS=("npm",), enrich=local_enrich), True)
+
+
+def test_an_unchanged_inventory_is_answered_from_one_row(
+    server: LoopbackServer,
+    make_client: Callable[..., HttpClient],
+    cache: Cache,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    server.route("/known-pkg", Reply.json(_packument("known-pkg")))
+    clock, source, local = Clock(), Counting(npm), _local(["https://a.example.invalid"])
+    cold = _scan_all(make_client, cache, server, [local, source], clock)
+
+    def per_component(*args: object) -> None:
+        raise AssertionError("the components' own rows were read")
+
+    monkeypatch.setattr(memo.Memo, "found", per_component)
+    seen: list[tuple[int, int]] = []
+    warm = _scan_all(
+        make_client, cache, server, [local, source], clock, lambda d, t: seen.append((d, t))
+    )
+    assert warm == cold and source.calls == 2 and local.calls == 4
+    assert seen[-1] == (4, 4), "progress reaches the total"
+
+
+def test_what_local_sources_find_is_part_of_the_inventory_row(
+    server: LoopbackServer, make_client: Callable[..., HttpClient], cache: Cache
+) -> None:
+    server.route("/known-pkg", Reply.json(_packument("known-pkg")))
+    clock, source = Clock(), Counting(npm)
+    found = ["https://a.example.invalid"]
+    local = _local(found)
+    _scan_all(make_client, cache, server, [local, source], clock)
+    assert cache.info().derived == 3
+    # The checkout changed: the inventory's row no longer applies; each component's rows do.
+    found[0] = "https://b.example.invalid"
+    changed = _scan_all(make_client, cache, server, [local, source], clock)
+    assert source.calls == 2 and cache.info().derived == 4
+    homepages = {f.value for facts, _ in changed.values() for f in facts if f.kind == "homepage"}
+    assert homepages == {"https://b.example.invalid"}
