@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from feeds.hosts import split_url
@@ -140,8 +141,10 @@ def failed(source: str, error: FetchError) -> SourceResult:
     return SourceResult(SourceStatus(source, status_of(error), error.reason, error.url))
 
 
+@lru_cache(maxsize=64)
 def not_applicable(source: str) -> SourceResult:
-    """The source has nothing to say about this kind of component."""
+    """The source has nothing to say about this kind of component (one shared, immutable
+    result per source: most components of a scan get it)."""
     return SourceResult(SourceStatus(source, "not-applicable"))
 
 

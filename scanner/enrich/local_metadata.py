@@ -9,6 +9,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sbom.model import Component
@@ -318,5 +319,7 @@ def _read_small(path: str) -> bytes | str:
         return fh.read(MAX_FILE + 1)[:MAX_FILE]
 
 
+@lru_cache(maxsize=256)
 def _status(status: Status, reason: str = "") -> SourceResult:
+    # Shared and immutable: most components of a scan get one of a few of these.
     return SourceResult(SourceStatus(NAME, status, reason))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import pickle
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -73,18 +72,25 @@ def facts_digest(facts: Iterable[Fact]) -> str:
 
 def inventory_digest(inventory: Inventory) -> str:
     """The whole inventory, every field of every record (what the checks read too: paths,
-    locations, scopes). pickle only serialises it to be hashed, fast; nothing is unpickled."""
-    return hashlib.sha256(pickle.dumps(inventory, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+    locations, scopes): its records' ``repr`` names every field (tests/scanner/
+    test_derived_facts.py checks that sbom.model hides none), values shown unambiguously."""
+    return hashlib.sha256(repr(inventory).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def whole_key(
-    context: str, inventory: str, lookups: Iterable[tuple[str, str]], local: bytes
-) -> str:
-    """The row key of an inventory's network results: the inventory's digest, every lookup
-    in order (purl, source) and what the local sources found this time (``dump`` of their
-    results), which phase-2 sources build on."""
-    doc = json.dumps([context, WHOLE, inventory, list(lookups)], separators=(",", ":"))
-    return hashlib.sha256(doc.encode() + b"\n" + local).hexdigest()
+def whole_key(context: str, inventory: str, sources: Any, local: Sequence[SourceResult]) -> str:
+    """The row key of an inventory's network results: the inventory's digest, the sources
+    (which, with the components, decide every lookup: ``sources`` names each with its
+    ecosystems, in order) and what the local sources found this time, which phase-2 sources
+    build on. A result object that repeats (a source's shared "not applicable") is
+    serialised once."""
+    h = hashlib.sha256(json.dumps([context, WHOLE, inventory, sources]).encode())
+    seen: dict[int, bytes] = {}
+    for r in local:
+        blob = seen.get(id(r))
+        if blob is None:
+            blob = seen[id(r)] = dump([r])
+        h.update(blob + b"\n")
+    return h.hexdigest()
 
 
 def key(context: str, source: str, component: str, prior: str = "") -> str:
@@ -109,7 +115,7 @@ def _fact(f: Fact) -> list[Any]:
 
 def _unfact(f: list[Any]) -> Fact:
     purl, kind, value, path, source, url, retrieved, strength, subject, attrs = f
-    pairs = tuple((str(a), str(b)) for a, b in attrs)
+    pairs = tuple((str(a), str(b)) for a, b in attrs) if attrs else ()
     return Fact(purl, kind, value, path, source, url, retrieved, strength, subject, pairs)
 
 
@@ -150,11 +156,18 @@ def load_many(payloads: Sequence[bytes]) -> list[list[SourceResult] | None]:
 
 
 def _results(doc: Any) -> list[SourceResult] | None:
+    # Statuses repeat ("not-applicable" for most components of a source): equal ones are
+    # one immutable object, built once.
+    statuses: dict[tuple[Any, ...], SourceStatus] = {}
     try:
-        return [
-            SourceResult(SourceStatus(*status), tuple(_unfact(f) for f in facts))
-            for status, facts in doc
-        ]
+        out = []
+        for status, facts in doc:
+            key = tuple(status)
+            known = statuses.get(key)
+            if known is None:
+                known = statuses[key] = SourceStatus(*key)
+            out.append(SourceResult(known, tuple(map(_unfact, facts)) if facts else ()))
+        return out
     except (ValueError, TypeError):
         return None
 

@@ -6,6 +6,7 @@ import logging
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Protocol, TypeVar, cast
 
 from sbom.model import FIRST_PARTY, Component, Inventory
@@ -219,18 +220,22 @@ def enrich_settled(
             collect(phase2, True, later_results)
     else:
         # Local sources first, every time: the inventory's row rests on what they found.
-        local = [n for n, (_, e) in enumerate(phase1) if _is_local(e)]
-        jobs: list[Job] = [(first(*phase1[n]), phase1[n][1].NAME, False) for n in local]
-        for n, (result, _) in zip(local, ctx.client.map(one, jobs), strict=True):
+        # They read files, so each call is short: counted as done all at once.
+        local_sources = {id(e) for e in enrichers if getattr(e, "LOCAL", False)}
+        is_local = [id(e) in local_sources for _, e in phase1]
+        local = [n for n, flag in enumerate(is_local) if flag]
+        found = ctx.client.map(lambda n: _safe_enrich(*phase1[n], ctx), local)
+        for n, result in zip(local, found, strict=True):
             first_results[n] = result
-        slots = [(first_results, n) for n, (_, e) in enumerate(phase1) if not _is_local(e)]
+        tick(len(local))
+        # Every network lookup's slot, phase 1 then phase 2.
+        slots = [(first_results, n) for n, flag in enumerate(is_local) if not flag]
         slots += [(later_results, n) for n in range(len(phase2))]
-        lookups = [(c.purl, e.NAME) for c, e in phase1 if not _is_local(e)]
-        lookups += [(c.purl, e.NAME) for c, e in phase2]
-        local_found = memo_rows.dump([r for r in first_results if r is not None])
-        inventory_digest = memo_rows.inventory_digest(inventory)
-        whole = memo_rows.whole_key(memo.context, inventory_digest, lookups, local_found)
-        # No network lookup at all: nothing to keep, and the local facts settle everything.
+        sources = [[e.NAME, list(e.ECOSYSTEMS), id(e) in local_sources] for e in enrichers]
+        sources += [[e.NAME, list(e.ECOSYSTEMS)] for e in later]
+        digest = memo_rows.inventory_digest(inventory)
+        whole = memo_rows.whole_key(memo.context, digest, sources, found)
+        # No network lookup at all: nothing to keep; the local facts settle everything.
         hit = memo.whole(whole, len(slots)) if slots else ([], memo.settled(()) or 0.0)
         if hit is not None:
             for (results, n), result in zip(slots, hit[0], strict=True):
@@ -248,19 +253,20 @@ def enrich_settled(
                 memo.keep_whole(whole, until, [r for r in kept if r is not None])
                 settled = (whole, until)
         memo.flush()
+    by_source = attrgetter("source")
     provenance = {
         c.purl: Provenance(
             c.purl,
             tuple(dict.fromkeys(facts[c.purl])),
-            tuple(sorted(statuses[c.purl], key=lambda s: s.source)),
+            tuple(sorted(statuses[c.purl], key=by_source)),
         )
         for c in comps
     }
     return Enriched(provenance, coverage(provenance)), settled
 
 
-def _is_local(source: Enricher) -> bool:
-    return bool(getattr(source, "LOCAL", False))
+def _safe_enrich(component: Component, source: Enricher, ctx: Context) -> SourceResult:
+    return _safe(lambda: source.enrich(component, ctx), source.NAME)
 
 
 def _memo(ctx: Context) -> memo_rows.Memo | None:

@@ -264,3 +264,25 @@ def test_what_local_sources_find_is_part_of_the_inventory_row(
     assert source.calls == 2 and cache.info().derived == 4
     homepages = {f.value for facts, _ in changed.values() for f in facts if f.kind == "homepage"}
     assert homepages == {"https://b.example.invalid"}
+
+
+def test_the_inventory_digest_sees_every_field_of_every_record() -> None:
+    """It hashes the records' repr: no field of sbom.model may be left out of it."""
+    import dataclasses
+
+    from sbom import model
+
+    records = [v for v in vars(model).values() if dataclasses.is_dataclass(v)]
+    assert len(records) >= 7
+    hidden = [(r.__name__, f.name) for r in records for f in dataclasses.fields(r) if not f.repr]
+    assert hidden == []
+    one = _inventory("a", "b")
+    moved = dataclasses.replace(
+        one,
+        components=(
+            dataclasses.replace(one.components[0], locations=(model.Location("x", 2),)),
+            one.components[1],
+        ),
+    )
+    assert memo.inventory_digest(one) == memo.inventory_digest(_inventory("a", "b"))
+    assert memo.inventory_digest(one) != memo.inventory_digest(moved)
