@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -68,11 +69,19 @@ def compare(manifest: Mapping[str, Any], actual: Mapping[str, str]) -> list[Prob
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and rename, so readers never see half a file."""
+    """Write via a temporary file in the same folder and rename, so readers never see half a
+    file. The file keeps its permissions (a new one is readable by all, 0644): a temporary
+    file is private, and a knowledge base that only its curator can read fails for every
+    other user of an installation."""
     import tempfile  # writers only: loading the knowledge base never needs it
 
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o644
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
         os.replace(tmp, path)

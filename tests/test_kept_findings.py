@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -201,3 +202,61 @@ def test_the_key_names_every_field_a_finding_has() -> None:
         lambda: kept.key("settled", "sha256:feeds", "2026-01-01", "bulk-data"),
     ]
     assert all(make() != one for make in changed)
+
+
+def test_findings_rest_on_the_network_results_themselves_not_only_on_their_key(
+    registry: LoopbackServer,  # noqa: F811
+    project: Path,
+    tmp_path: Path,
+    assessed: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two scans sharing a cache may keep different answers under one inventory row key (a
+    registry changed between them, one scan's write lost): findings kept for the one are
+    never read for the other."""
+    first = tmp_path / "first"
+    monkeypatch.setenv("ICTS_SCAN_CACHE_DIR", str(first))
+    _, before = _scan(project, tmp_path / "a")
+    assert not [f for f in before["findings"] if f["purl"].startswith("pkg:pypi/requests@")]
+    # The registry now names a linked company's address for `requests`; another cache sees it.
+    doc = json.loads((E2E / "registry" / "pypi" / "requests-2.32.3.json").read_text())
+    doc["info"]["author_email"] = "dev@alibaba-inc.com"
+    registry.route("/pypi/requests/2.32.3/json", Reply.json(doc))
+    monkeypatch.setenv("ICTS_SCAN_CACHE_DIR", str(tmp_path / "second"))
+    _scan(project, tmp_path / "b")
+    # Its inventory row lands in the first cache, over the first scan's, under the same key.
+    (newer,) = _rows(tmp_path / "second", "inventory")
+    (older,) = _rows(first, "inventory")
+    assert newer[0] == older[0] and newer[1] != older[1]
+    with sqlite3.connect(next(first.glob("*.sqlite3"))) as conn:
+        conn.execute("UPDATE derived SET payload = ? WHERE key = ?", (newer[1], newer[0]))
+    monkeypatch.setenv("ICTS_SCAN_CACHE_DIR", str(first))
+    _, after = _scan(project, tmp_path / "c")
+    assert len(assessed) == 3, "the first scan's findings do not rest on these results"
+    linked = [f for f in after["findings"] if f["purl"].startswith("pkg:pypi/requests@")]
+    assert linked and linked[0]["entity"] in ("alibaba-group", "alibaba-cloud")
+
+
+def _rows(cache: Path, source: str) -> list[tuple[str, bytes]]:
+    with sqlite3.connect(next(cache.glob("*.sqlite3"))) as conn:
+        found = conn.execute("SELECT key, payload FROM derived WHERE source = ?", (source,))
+        return [(str(k), bytes(v)) for k, v in found]
+
+
+@pytest.mark.usefixtures("registry")
+def test_a_tree_with_installed_packages_is_kept_too(
+    project: Path, tmp_path: Path, assessed: list[int]
+) -> None:
+    """Installed metadata is read every scan; while it is unchanged its facts are the same,
+    and the findings are taken as kept."""
+    installed = project / "node_modules" / "is-number"
+    installed.mkdir(parents=True)
+    (installed / "package.json").write_text(
+        json.dumps({"name": "is-number", "version": "7.0.0", "author": {"name": "someone"}})
+    )
+    out = tmp_path / "out"
+    _, first = _scan(project, out)
+    _, second = _scan(project, out)
+    assert len(assessed) == 1 and second == first
+    facts = [f for c in second["components"] for f in c["provenance"]["facts"]]
+    assert any(f["source"] == "local" for f in facts), "the installed copy was read"

@@ -12,8 +12,6 @@ from scanner import __version__
 from scanner.assess.model import Evidence, Finding
 from scanner.net.cache import Cache
 
-# Bump when a check finds something else in the same inputs within one version.
-KEPT_VERSION = 1
 # The derived table's source column for these rows.
 SOURCE = "assessment"
 _FINDING = tuple(f.name for f in fields(Finding))
@@ -21,10 +19,11 @@ _EVIDENCE = tuple(f.name for f in fields(Evidence))
 
 
 def key(settled: str, feed_hash: str, as_of: str, profile: str) -> str:
-    """The row key of an assessment: the key of the provenance it read (which holds the whole
-    inventory's digest, as the checks read it, and the local facts), the knowledge base's
-    content, the day it is evaluated on, the profile."""
-    head = [__version__, KEPT_VERSION, _FINDING, _EVIDENCE, settled, feed_hash, as_of, profile]
+    """The row key of an assessment: the key of exactly the provenance it read (which holds
+    the code's digest, the whole inventory's as the checks read it, the local facts and the
+    network results themselves: scanner/enrich/memo.py), the knowledge base's content, the
+    day it is evaluated on, the profile."""
+    head = [__version__, _FINDING, _EVIDENCE, settled, feed_hash, as_of, profile]
     return hashlib.sha256(json.dumps(head).encode()).hexdigest()
 
 
@@ -75,6 +74,10 @@ class Kept:
 
     def put(self, findings: Sequence[Finding], csl_complete: bool) -> None:
         """Keep `findings` until the provenance they rest on expires."""
-        if self.until > self._now:
+        if self.until <= self._now:
+            return
+        try:
             payload = dump(findings, csl_complete)
-            self._derived.put_many([(self.key, SOURCE, self.until, payload)], self._now)
+        except (TypeError, ValueError):  # a field JSON cannot hold: not kept, never a failure
+            return
+        self._derived.put_many([(self.key, SOURCE, self.until, payload)], self._now)

@@ -196,6 +196,9 @@ def run(args: argparse.Namespace) -> int:
     except (configuration.ConfigError, EndpointError) as exc:
         progress.clear()
         return exits.fail(str(exc))
+    except feeds.FeedError:
+        progress.clear()  # the knowledge base is built on first use; scanner.cli says why
+        raise
     code, line = exits.inventory_status(result.inventory, explicit_input=args.sbom)
     if code == exits.USAGE:
         progress.clear()

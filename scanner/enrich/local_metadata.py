@@ -176,7 +176,13 @@ def enrich(component: Component, ctx: Context) -> SourceResult:
     facts = FactBuilder(
         component.purl, NAME, url=os.path.relpath(path, index.root).replace(os.sep, "/")
     )
-    facts.retrieved = utc_iso(datetime.now(timezone.utc))
+    # When the installed copy was written: the same on every scan while it is unchanged, so
+    # a repeat scan's key (scanner/enrich/memo.py) and its evidence stay the same too.
+    try:
+        written = datetime.fromtimestamp(os.stat(path).st_mtime, timezone.utc)
+    except OSError:
+        written = datetime.now(timezone.utc)
+    facts.retrieved = utc_iso(written)
     if isinstance(doc, dict):
         _npm_facts(facts, doc)
     else:

@@ -136,6 +136,8 @@ def _facts(
             build_config=workflow,
             refresh=verify.refresh_wanted(ctx),
         )
+        if verdict.transient:
+            ctx.client.unkept()
     strength: Strength = "signed" if verdict.verified else "registry-asserted"
     base = f"attestations[{index}].bundle.dsseEnvelope.payload:{where}"
     ref_repo = parse_repo(repo) if repo else None

@@ -97,6 +97,8 @@ def enrich(component: Component, ctx: Context) -> SourceResult:
             verdict = verify.NOT_REQUESTED
             if verify.requested(ctx):
                 verdict = verify.pypi_bundle(bundle, filename, sha256, verify.refresh_wanted(ctx))
+                if verdict.transient:
+                    ctx.client.unkept()
             key = (*_identity(publisher), verdict.detail)
             if key in seen:
                 seen[key].files += 1

@@ -214,10 +214,13 @@ def enrich_settled(
     first_results: list[SourceResult | None] = [None] * len(phase1)
     later_results: list[SourceResult | None] = [None] * len(phase2)
     settled: Settled | None = None
-    if memo is None:
+    # A local phase-2 source would build on this very scan's phase 1: no inventory row then.
+    if memo is None or any(getattr(e, "LOCAL", False) for e in later):
         collect(phase1, False, first_results)
         if phase2:
             collect(phase2, True, later_results)
+        if memo is not None:
+            memo.flush()
     else:
         # Local sources first, every time: the inventory's row rests on what they found.
         # They read files, so each call is short: counted as done all at once.
@@ -235,23 +238,23 @@ def enrich_settled(
         sources += [[e.NAME, list(e.ECOSYSTEMS)] for e in later]
         digest = memo_rows.inventory_digest(inventory)
         whole = memo_rows.whole_key(memo.context, digest, sources, found)
-        # No network lookup at all: nothing to keep; the local facts settle everything.
-        hit = memo.whole(whole, len(slots)) if slots else ([], memo.settled(()) or 0.0)
+        # No network lookup at all: no row to read; the local facts settle everything.
+        hit = memo.whole(whole, len(slots)) if slots else None
         if hit is not None:
             for (results, n), result in zip(slots, hit[0], strict=True):
                 results[n] = result
             tick(len(slots))
             record(phase1, first_results)
             record(phase2, later_results)
-            settled = (whole, hit[1])
+            settled = (hit[2], hit[1])
         else:
             groups = collect(phase1, False, first_results)
             groups += collect(phase2, True, later_results) if phase2 else []
             until = memo.settled(groups)
             if until is not None:
                 kept = [results[n] for results, n in slots]
-                memo.keep_whole(whole, until, [r for r in kept if r is not None])
-                settled = (whole, until)
+                content = memo.keep_whole(whole, until, [r for r in kept if r is not None])
+                settled = (content, until)
         memo.flush()
     by_source = attrgetter("source")
     provenance = {

@@ -29,6 +29,9 @@ class Verdict:
     detail: str
     claims: tuple[tuple[str, str], ...] = ()
     """Fulcio certificate extensions (dotted OID → text) of a verified attestation."""
+    transient: bool = False
+    """This run could not verify (no library, no trust root): what rests on the verdict must
+    not be kept for a later scan, which may well verify (scanner/enrich/memo.py)."""
 
     def claim(self, oid: str) -> str | None:
         """A certificate claim by its last OID arc (``"13"`` = Source Repository Digest)."""
@@ -92,11 +95,11 @@ def _libraries(*names: str) -> list[Any] | Verdict:
     try:
         modules = [_import(name) for name in names]
     except ImportError as exc:
-        return Verdict(
-            False, f"skipped: {exc.name or 'a library'} is not installed ({INSTALL_HINT})"
-        )
+        why = f"skipped: {exc.name or 'a library'} is not installed ({INSTALL_HINT})"
+        return Verdict(False, why, transient=True)
     except Exception as exc:  # a broken install is a reason to skip, not to crash the source
-        return Verdict(False, f"skipped: the verification libraries failed to load: {_why(exc)}")
+        why = f"skipped: the verification libraries failed to load: {_why(exc)}"
+        return Verdict(False, why, transient=True)
     # sigstore warns on every offline trust-root load; the warning is expected here.
     logging.getLogger("sigstore._internal.tuf").setLevel(logging.ERROR)
     return modules
@@ -116,7 +119,7 @@ def pypi_bundle(bundle: Mapping[str, Any], filename: str, sha256: object, refres
         return Verdict(False, "skipped: no sha256 digest for the file in the JSON API")
     problem = TRUST.problem(sigstore_verify.Verifier, refresh)
     if problem:
-        return Verdict(False, f"skipped: {problem}")
+        return Verdict(False, f"skipped: {problem}", transient=True)
     claims: dict[str, str] = {}
     try:
         model = attestations.AttestationBundle.model_validate(dict(bundle))
@@ -159,7 +162,7 @@ def npm_bundle(
     models, sigstore_verify, policy = loaded
     problem = TRUST.problem(sigstore_verify.Verifier, refresh)
     if problem:
-        return Verdict(False, f"skipped: {problem}")
+        return Verdict(False, f"skipped: {problem}", transient=True)
     rules = [policy.OIDCIssuerV2(issuer), policy.OIDCSourceRepositoryURI(repository)]
     if build_config and issuer == GITHUB_ISSUER:
         rules.append(policy.OIDCBuildConfigURI(build_config))

@@ -316,6 +316,13 @@ class HttpClient:
         log.info("pausing %s: %s", _redact.redact_url(url), reason)
         self._transport.gate(url).pause(self.deadline.left() if self.settings.max_time else 1e9)
 
+    def unkept(self) -> None:
+        """What the running lookup derives must not outlive this scan: it could not do all of
+        its work (verify an attestation), though every answer it read was fine."""
+        reads = self._recorder.current
+        if reads is not None:
+            reads.add(None)
+
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
         """Run `fn` over `items` on the client's thread pool; results in input order."""
         return self._workers.map(self._recorder.carried(fn), items)

@@ -93,6 +93,8 @@ def test_python_dist_info_metadata(tree: Path, make_ctx: Callable[..., Context])
     assert all(f.strength == "self-declared" for f in result.facts)
     assert {f.url for f in result.facts} == {f"{SITE}/requests-2.34.2.dist-info/METADATA"}
     assert all(f.retrieved.endswith("Z") and f.source == "local" for f in result.facts)
+    # When the file was written, not when it was read: a repeat scan sees the same facts.
+    assert local_metadata.enrich(pypi("Requests", "2.34.2"), ctx_at(make_ctx, tree)) == result
     six = local_metadata.enrich(pypi("six", "1.17.0"), ctx)
     assert facts_of(six) >= {
         ("author-name", "Benjamin Peterson", "Author"),

@@ -156,6 +156,18 @@ def test_missing_library_skips_verification(
     assert dict(publisher.attrs)["verification"].startswith("skipped: sigstore")
 
 
+def test_a_verification_this_run_could_not_make_is_not_kept(
+    server: LoopbackServer, make_ctx: Callable[..., Context], without_sigstore: None
+) -> None:
+    """A later scan, with the library or the trust root, may well verify: nothing derived
+    from a skipped verification is kept between scans (scanner/enrich/memo.py)."""
+    serve(server)
+    for ctx, kept in ((make_ctx(), True), (verifying(make_ctx()), False)):
+        with ctx.client.recording() as reads:
+            npm_provenance.enrich(pkg("@playwright/cli", "0.1.1"), ctx)
+        assert reads.kept is kept
+
+
 @pytest.mark.skipif(not HAVE_LIBS, reason="the verify extra is not installed")
 def test_real_bundle_verifies_offline(
     server: LoopbackServer, make_ctx: Callable[..., Context], sigstore_home: None

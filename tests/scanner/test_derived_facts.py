@@ -105,6 +105,22 @@ def test_failures_are_never_kept(
     assert source.calls == 3 and server.hits("/known-pkg") == 2
 
 
+def test_other_code_is_another_context(
+    server: LoopbackServer,
+    make_client: Callable[..., HttpClient],
+    cache: Cache,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A development build keeps one version string through many changes: the code itself
+    is part of the key, so a row never outlives the code that wrote it."""
+    assert memo.code_digest() == memo.code_digest() != ""
+    clock, source = Clock(), Counting(npm)
+    _scan(make_client, cache, server, source, clock)
+    monkeypatch.setattr(memo, "code_digest", lambda: "other code")
+    _scan(make_client, cache, server, source, clock)
+    assert source.calls == 4
+
+
 def test_a_token_or_another_endpoint_is_another_context(
     server: LoopbackServer, make_client: Callable[..., HttpClient], cache: Cache
 ) -> None:
