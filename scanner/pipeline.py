@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from scanner.assess.kept import Kept
     from scanner.enrich.context import Context
     from scanner.enrich.run import Settled
-    from scanner.net.cache import Cache
 
 
 @dataclass(frozen=True)
@@ -212,7 +211,7 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
             enriched, settled = enrich_settled(
                 inventory, ctx, ENRICHERS, LATER, progress=request.progress
             )
-            kept = _kept(ctx.client.cache, settled, feeds, as_of, cfg.profile, ctx)
+            kept = _kept(ctx, settled, feeds, as_of, cfg.profile)
         if request.enriched is not None or request.network or request.offline:
             coverage = measure(inventory, enriched)
             status = "ok" if not coverage.unknown_count else "partial"
@@ -265,15 +264,11 @@ def scan(request: ScanRequest, feeds: FeedSet) -> ScanResult:
 
 
 def _kept(
-    cache: Cache | None,
-    settled: Settled | None,
-    feeds: FeedSet,
-    as_of: date,
-    profile: str,
-    ctx: Context,
+    ctx: Context, settled: Settled | None, feeds: FeedSet, as_of: date, profile: str
 ) -> Kept | None:
     """Where this scan's findings are kept: only when every network result is kept as a
     whole, the cache is a file, and the knowledge base's content is known."""
+    cache = ctx.client.cache
     if settled is None or cache is None or cache.path == MEMORY:
         return None
     feed_hash = feeds.version.content_hash

@@ -105,9 +105,9 @@ def enrich(
     return enrich_settled(inventory, ctx, enrichers, later, progress)[0]
 
 
-# An inventory's network results as kept between scans: the row's key (which holds the
-# whole inventory's digest) and when the first answer they rest on expires
-# (scanner/enrich/memo.py).
+# An inventory's network results as kept between scans: the key of exactly these results
+# (their row's key, which holds the whole inventory's digest, and the results themselves:
+# memo.settled_key) and when the first answer they rest on expires (scanner/enrich/memo.py).
 Settled = tuple[str, float]
 
 
