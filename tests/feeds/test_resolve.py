@@ -39,7 +39,13 @@ def test_singapore_brand_links_to_parent(shipped: feeds.FeedSet) -> None:
     r = shipped.by_code_host_org("github.com", "larksuite")[0]
     assert r.entity.jurisdiction.value == "SG"
     assert (r.link, r.jurisdiction, r.via) == ("ownership", "CN", "bytedance")
-    assert r.verified is False  # the SG incorporation fact is unverified, so the path weighs less
+    assert r.verified is True  # Lark's Singapore seat and its parent both rest on sources read
+
+
+def test_an_unverified_jurisdiction_makes_the_path_weigh_less(shipped: feeds.FeedSet) -> None:
+    # Coze: CN operations is general knowledge (coze.com is provided from Singapore).
+    assert shipped.entities["coze"].jurisdiction.verified is False
+    assert shipped.resolve("coze").verified is False
 
 
 def test_collaboration_is_a_weaker_link(shipped: feeds.FeedSet) -> None:
