@@ -8,33 +8,20 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from scanner.cli import main
-from scanner.net.endpoints import ENDPOINTS
-from tests.conftest import FIXTURES
-from tests.loopback import LoopbackServer, Reply
-
-E2E = FIXTURES / "e2e"
+from tests import e2e_registry
+from tests.e2e_registry import E2E
+from tests.loopback import LoopbackServer
 
 
 @pytest.fixture
-def registry(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> LoopbackServer:
-    server = LoopbackServer().start()
-    for path in (E2E / "registry" / "npm").glob("*.json"):
-        server.route("/" + path.stem, Reply.file(path))
-    for path in (E2E / "registry" / "pypi").glob("*.json"):
-        name, _, version = path.stem.rpartition("-")
-        server.route(f"/pypi/{name}/{version}/json", Reply.file(path))
-    for e in ENDPOINTS:
-        monkeypatch.setenv(e.env, server.base_url)
-    monkeypatch.setenv("ICTS_SCAN_GOGET_URL", server.base_url)
-    monkeypatch.setenv("ICTS_SCAN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
-    yield server  # type: ignore[misc]
-    server.stop()
+def registry(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[LoopbackServer]:
+    yield from e2e_registry.serve(monkeypatch, tmp_path)
 
 
 def test_scan_flags_exactly_the_linked_components(registry: LoopbackServer, tmp_path: Path) -> None:

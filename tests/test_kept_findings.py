@@ -8,7 +8,7 @@ import json
 import re
 import shutil
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +19,19 @@ from scanner.assess import kept, run
 from scanner.assess.model import Evidence, Finding
 from scanner.cli import main
 from scanner.net.cache import Cache
+from tests import e2e_registry
+from tests.e2e_registry import E2E
 from tests.feeds.conftest import edit_json
 from tests.loopback import LoopbackServer, Reply
-from tests.test_e2e_scan import E2E, registry  # noqa: F401  (the loopback registries)
 
 # What differs between two runs of one scan: the clock.
 _VOLATILE = ("started", "finished", "stages")
 FORMATS = ("json", "sarif", "markdown", "html", "cyclonedx-json")
+
+
+@pytest.fixture
+def registry(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[LoopbackServer]:
+    yield from e2e_registry.serve(monkeypatch, tmp_path)
 
 
 @pytest.fixture
@@ -134,7 +140,7 @@ def test_waivers_apply_to_kept_findings(project: Path, tmp_path: Path, assessed:
 
 
 def test_a_failed_lookup_keeps_no_findings(
-    registry: LoopbackServer,  # noqa: F811
+    registry: LoopbackServer,
     project: Path,
     tmp_path: Path,
     assessed: list[int],
@@ -205,7 +211,7 @@ def test_the_key_names_every_field_a_finding_has() -> None:
 
 
 def test_findings_rest_on_the_network_results_themselves_not_only_on_their_key(
-    registry: LoopbackServer,  # noqa: F811
+    registry: LoopbackServer,
     project: Path,
     tmp_path: Path,
     assessed: list[int],
