@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner.net.endpoints import ENDPOINTS
 from tests.conftest import FIXTURES
-from tests.loopback import LoopbackServer, Reply
+from tests.loopback import LoopbackServer, Reply, source_env
 
 E2E = FIXTURES / "e2e"
 
@@ -22,9 +21,8 @@ def serve(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[LoopbackS
     for path in (E2E / "registry" / "pypi").glob("*.json"):
         name, _, version = path.stem.rpartition("-")
         server.route(f"/pypi/{name}/{version}/json", Reply.file(path))
-    for e in ENDPOINTS:
-        monkeypatch.setenv(e.env, server.base_url)
-    monkeypatch.setenv("ICTS_SCAN_GOGET_URL", server.base_url)
+    for name, value in source_env(server.base_url).items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("ICTS_SCAN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     yield server
