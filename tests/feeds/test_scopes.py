@@ -114,8 +114,13 @@ def test_the_reported_false_links_are_gone(shipped: feeds.FeedSet) -> None:
         "https://disk.yandex.ru/d/abc",
         "https://npmmirror.com/package/x",
         "https://jihulab.com/someone/project",
+        "https://git.oschina.net/someone/project",  # Git@OSC, Gitee's former host
+        "http://my.oschina.net/someone/blog",  # an individual's blog on OSChina
     ):
         assert shipped.by_web_domain(url) == (), url
+    assert [r.entity.id for r in shipped.by_web_domain("https://www.oschina.net/p/x")] == [
+        "oschina"
+    ]
     # Words and other projects' names never match free text.
     for text in ("Kimi", "Lark", "Kratos", "Volcano", "Salute", "Dingding", "Wangyi", "Jingdong",
                  "MiniMax", "The DragonFly Project"):  # fmt: skip
