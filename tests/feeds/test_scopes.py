@@ -116,6 +116,13 @@ def test_the_reported_false_links_are_gone(shipped: feeds.FeedSet) -> None:
         "https://jihulab.com/someone/project",
         "https://git.oschina.net/someone/project",  # Git@OSC, Gitee's former host
         "http://my.oschina.net/someone/blog",  # an individual's blog on OSChina
+        "http://hi.baidu.com/someone",  # Baidu Space, personal blogs
+        "https://baijiahao.baidu.com/s?id=1",
+        "https://zhidao.baidu.com/question/1.html",
+        "https://bbs.huaweicloud.com/blogs/212446",
+        "https://codehub.devcloud.cn-north-4.huaweicloud.com/team/repo.git",
+        "https://zen.yandex.ru/someone",
+        "https://alidocs.dingtalk.com/i/p/abc",
     ):
         assert shipped.by_web_domain(url) == (), url
     assert [r.entity.id for r in shipped.by_web_domain("https://www.oschina.net/p/x")] == [
