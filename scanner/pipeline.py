@@ -19,7 +19,6 @@ from scanner.assess.model import Finding
 from scanner.assess.policy import WaiverUse, apply_waivers, parse_waivers
 from scanner.config import Config
 from scanner.enrich.model import Enriched, Provenance
-from scanner.net.cache_file import MEMORY
 
 if TYPE_CHECKING:
     from scanner.assess.kept import Kept
@@ -267,9 +266,10 @@ def _kept(
     ctx: Context, settled: Settled | None, feeds: FeedSet, as_of: date, profile: str
 ) -> Kept | None:
     """Where this scan's findings are kept: only when every network result is kept as a
-    whole, the cache is a file, and the knowledge base's content is known."""
+    whole (which needs a cache file: scanner/enrich/run.py) and the knowledge base's content
+    is known."""
     cache = ctx.client.cache
-    if settled is None or cache is None or cache.path == MEMORY:
+    if settled is None or cache is None:
         return None
     feed_hash = feeds.version.content_hash
     if not feed_hash:

@@ -48,6 +48,11 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
+def is_local(source: object) -> bool:
+    """A source that reads the scanned tree (``LOCAL = True``): its results are never kept."""
+    return bool(getattr(source, "LOCAL", False))
+
+
 def context_digest(ctx: Context) -> str:
     """What, besides the component, decides a source's answer: the code and its version,
     endpoints, TTLs, tokens.
@@ -234,7 +239,7 @@ class Memo:
         """
         by_comp: dict[str, list[int]] = {}
         for n, (c, source) in enumerate(lookups):
-            if not getattr(source, "LOCAL", False):  # local files change without a TTL
+            if not is_local(source):  # local files change without a TTL
                 by_comp.setdefault(c.purl, []).append(n)
         out = []
         for purl, idx in by_comp.items():

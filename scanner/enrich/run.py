@@ -215,7 +215,7 @@ def enrich_settled(
     later_results: list[SourceResult | None] = [None] * len(phase2)
     settled: Settled | None = None
     # A local phase-2 source would build on this very scan's phase 1: no inventory row then.
-    if memo is None or any(getattr(e, "LOCAL", False) for e in later):
+    if memo is None or any(memo_rows.is_local(e) for e in later):
         collect(phase1, False, first_results)
         if phase2:
             collect(phase2, True, later_results)
@@ -224,7 +224,7 @@ def enrich_settled(
     else:
         # Local sources first, every time: the inventory's row rests on what they found.
         # They read files, so each call is short: counted as done all at once.
-        local_sources = {id(e) for e in enrichers if getattr(e, "LOCAL", False)}
+        local_sources = {id(e) for e in enrichers if memo_rows.is_local(e)}
         is_local = [id(e) in local_sources for _, e in phase1]
         local = [n for n, flag in enumerate(is_local) if flag]
         found = ctx.client.map(lambda n: _safe_enrich(*phase1[n], ctx), local)
